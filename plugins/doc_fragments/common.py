@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment:
+    # Requirements, attributes and notes shared by every module of the collection.
+    DOCUMENTATION = r"""
+requirements:
+  - pyroute2 >= 0.7.2 on the managed host (Debian package C(python3-pyroute2) or C(pip install pyroute2)).
+  - Root privileges on the managed host (CAP_NET_ADMIN and CAP_SYS_ADMIN).
+notes:
+  - The modules talk to the kernel through netlink; they never run the C(ip) command.
+  - Namespaces are bind mounts in C(/run/netns), exactly as C(ip netns add) makes them, so
+    C(ip netns list), C(ip netns exec) and C(ip -n NAME ...) see what the modules made.
+  - Set C(ansible_python_interpreter) to the Python that has pyroute2 installed.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+"""
+
+    # The namespace an object lives in.
+    NETNS = r"""
+options:
+  netns:
+    description:
+      - Name of the network namespace to work in, as C(ip netns list) shows it.
+      - Omit it to work in the namespace the module runs in, normally the host's own.
+      - The namespace must exist; it is never created by a lookup.
+    type: str
+"""

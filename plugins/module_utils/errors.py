@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Errors raised by the collection's helpers. Private to linuxnet.netns.
+
+Every message is meant for the user as it stands: the module turns it into ``msg``.
+"""
+
+
+class NetnsError(Exception):
+    """Base class: a failure the user can act on."""
+
+
+class ValidationError(NetnsError):
+    """The input breaks a rule; nothing has been changed."""
+
+
+class NotFoundError(NetnsError):
+    """A namespace or interface that the request refers to does not exist."""
+
+
+class ConflictError(NetnsError):
+    """An object exists under the requested name but is not what was asked for."""
+
+
+class KernelError(NetnsError):
+    """The kernel refused a netlink request."""

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired objects, validated on construction. Private to linuxnet.netns.
+
+``from_params`` builds an object from a module's (or a topology entry's) options and raises
+ValidationError naming the bad value; nothing here touches the kernel.
+"""
+
+from dataclasses import dataclass, field
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import validate
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+
+PRESENT = "present"
+ABSENT = "absent"
+
+
+def where(netns):
+    """How a namespace is named in messages and targets."""
+    return f"namespace {netns!r}" if netns is not None else "the host namespace"
+
+
+def _state(params):
+    state = params.get("state") or PRESENT
+    if state not in (PRESENT, ABSENT):
+        raise ValidationError(f"state {state!r} must be 'present' or 'absent'")
+    return state
+
+
+@dataclass(frozen=True)
+class Namespace:
+    name: str
+    state: str = PRESENT
+    sysctls: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params):
+        sysctls = {}
+        for key, value in (params.get("sysctls") or {}).items():
+            key = validate.sysctl_key(key)
+            sysctls[key] = validate.sysctl_value(key, value)
+        return cls(name=validate.netns_name(params.get("name")), state=_state(params), sysctls=sysctls)
+
+    @property
+    def target(self):
+        return f"netns {self.name}"
+
+
+@dataclass(frozen=True)
+class Veth:
+    name: str
+    peer: str
+    netns: str = None
+    peer_netns: str = None
+    mtu: int = None
+    state: str = PRESENT
+    force: bool = False
+
+    @classmethod
+    def from_params(cls, params):
+        state = _state(params)
+        peer = params.get("peer")
+        if peer is None and state == PRESENT:
+            raise ValidationError(f"veth {params.get('name')!r}: peer is required when state is present")
+        veth = cls(
+            name=validate.interface_name(params.get("name")),
+            peer=validate.interface_name(peer, "peer interface name") if peer is not None else None,
+            netns=validate.optional_netns_name(params.get("netns")),
+            peer_netns=validate.optional_netns_name(params.get("peer_netns"), "peer namespace name"),
+            mtu=validate.mtu(params.get("mtu")),
+            state=state,
+            force=bool(params.get("force")),
+        )
+        if veth.peer == veth.name and veth.peer_netns == veth.netns:
+            raise ValidationError(f"veth {veth.name!r}: both ends have the same name in the same namespace")
+        return veth
+
+    @property
+    def target(self):
+        return f"veth {self.name} in {where(self.netns)}"
+
+
+@dataclass(frozen=True)
+class AddressSet:
+    interface: str
+    addresses: tuple
+    netns: str = None
+    state: str = PRESENT
+    exclusive: bool = False
+    nodad: bool = False
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(
+            interface=validate.interface_name(params.get("interface")),
+            addresses=tuple(validate.address_list(params.get("addresses"))),
+            netns=validate.optional_netns_name(params.get("netns")),
+            state=_state(params),
+            exclusive=bool(params.get("exclusive")),
+            nodad=bool(params.get("nodad")),
+        )
+
+    @property
+    def target(self):
+        return f"addresses of {self.interface} in {where(self.netns)}"

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Addresses on one interface, compared after normalisation. Private to linuxnet.netns.
+
+Listed order is kept when adding, because the first address of a subnet becomes the primary
+(source) address; comparison itself ignores order.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import UPDATE
+
+KIND = "address"
+
+
+def plan_addresses(view, wanted, plan):
+    """Plan the change and return the interface's addresses as they will be, link-local left out."""
+    view.require_namespace(wanted.netns)
+    view.require_link(wanted.netns, wanted.interface)
+    current = [address.interface for address in view.addresses_of(wanted.netns, wanted.interface)]
+    to_remove, to_add = _difference(current, wanted)
+    after = [address for address in current if address not in to_remove] + to_add
+    if to_remove or to_add:
+        plan.add(
+            KIND, wanted.target, UPDATE,
+            _describe(wanted, current), _describe(wanted, after),
+            lambda: _apply(view, wanted, to_remove, to_add),
+        )
+    return _listed(after)
+
+
+def _listed(addresses):
+    return [str(address) for address in addresses if not _kernel_link_local(address)]
+
+
+def _describe(wanted, addresses):
+    return {"interface": wanted.interface, "netns": wanted.netns, "addresses": _listed(addresses)}
+
+
+def _difference(current, wanted):
+    """(addresses to remove, addresses to add), both in a stable order."""
+    if wanted.state == ABSENT:
+        return [address for address in wanted.addresses if address in current], []
+    to_add = [address for address in wanted.addresses if address not in current]
+    wanted_ips = {address.ip for address in wanted.addresses}
+    to_remove = []
+    for address in current:
+        if address in wanted.addresses:
+            continue
+        # Same IP with another prefix is replaced: the kernel would refuse a second IPv6 copy.
+        if address.ip in wanted_ips or (wanted.exclusive and not _kernel_link_local(address)):
+            to_remove.append(address)
+    return to_remove, to_add
+
+
+def _kernel_link_local(address):
+    return address.version == 6 and address.ip.is_link_local
+
+
+def _apply(view, wanted, to_remove, to_add):
+    session = view.session(wanted.netns)
+    index = view.index_of(wanted.netns, wanted.interface)
+    for address in to_remove:
+        session.delete_address(index, wanted.interface, address)
+    for address in to_add:
+        session.add_address(index, wanted.interface, address, nodad=wanted.nodad)
+    view.invalidate(wanted.netns)

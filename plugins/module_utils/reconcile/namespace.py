@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Namespaces: existence, loopback up, and per-namespace network sysctls. Private to linuxnet.netns."""
+
+import os
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+
+KIND = "netns"
+LOOPBACK = "lo"
+
+
+def plan_namespace(view, namespace, plan):
+    exists = view.namespace_exists(namespace.name)
+    if namespace.state == ABSENT:
+        if exists:
+            view.expect_namespace_removed(namespace.name)
+            plan.add(KIND, namespace.target, DELETE, {"name": namespace.name}, None,
+                     lambda: _remove(view, namespace.name))
+        return
+    if not exists:
+        _require_known_sysctls(namespace.sysctls)
+        view.expect_namespace_created(namespace.name)
+        after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
+        plan.add(KIND, namespace.target, CREATE, None, after, lambda: _create(view, namespace))
+        return
+    before, after = _current_and_wanted(view, namespace)
+    if before != after:
+        plan.add(KIND, namespace.target, UPDATE, before, after, lambda: _update(view, namespace, before))
+
+
+def _current_and_wanted(view, namespace):
+    session = view.session(namespace.name)
+    loopback = view.link(namespace.name, LOOPBACK)
+    current_sysctls = {key: session.read_sysctl(key) for key in namespace.sysctls}
+    before = {"name": namespace.name, "loopback_up": bool(loopback and loopback.up), "sysctls": current_sysctls}
+    after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
+    return before, after
+
+
+def _require_known_sysctls(sysctls):
+    """A namespace that does not exist yet cannot be read; the host's tree names the same keys."""
+    for key in sysctls:
+        if not os.path.exists("/proc/sys/" + key.replace(".", "/")):
+            raise NotFoundError(f"sysctl {key} does not exist")
+
+
+def _create(view, namespace):
+    netlink.create_namespace(namespace.name)
+    view.invalidate(namespace.name)
+    _bring_loopback_up(view, namespace.name)
+    _write_sysctls(view, namespace.name, namespace.sysctls)
+
+
+def _update(view, namespace, before):
+    if not before["loopback_up"]:
+        _bring_loopback_up(view, namespace.name)
+    changed = {key: value for key, value in namespace.sysctls.items() if before["sysctls"].get(key) != value}
+    _write_sysctls(view, namespace.name, changed)
+
+
+def _bring_loopback_up(view, name):
+    view.session(name).set_link(view.index_of(name, LOOPBACK), LOOPBACK, up=True)
+
+
+def _write_sysctls(view, name, sysctls):
+    session = view.session(name)
+    for key, value in sysctls.items():
+        session.write_sysctl(key, value)
+
+
+def _remove(view, name):
+    view.sessions.forget(name)
+    view.invalidate(name)
+    netlink.remove_namespace(name)

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A plan: the changes a run will make, with before/after, computed before anything is applied.
+
+Check mode reports the plan, a real run applies it, diff mode shows its before/after.
+Private to linuxnet.netns.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+RECREATE = "recreate"
+
+
+@dataclass
+class Change:
+    kind: str
+    target: str
+    action: str
+    before: dict
+    after: dict
+    run: Callable = field(repr=False, compare=False)
+
+    def summary(self):
+        return {"kind": self.kind, "target": self.target, "action": self.action}
+
+
+class Plan:
+    def __init__(self):
+        self.changes = []
+        self.applied = []
+
+    def add(self, kind, target, action, before, after, run):
+        self.changes.append(Change(kind, target, action, before, after, run))
+
+    @property
+    def changed(self):
+        return bool(self.changes)
+
+    def apply(self):
+        for change in self.changes:
+            change.run()
+            self.applied.append(change)
+
+    def summary(self):
+        return [change.summary() for change in self.changes]
+
+    def counts(self):
+        counts = {CREATE: 0, UPDATE: 0, DELETE: 0, RECREATE: 0}
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+    def diff(self):
+        return {
+            "before": {change.target: change.before for change in self.changes if change.before is not None},
+            "after": {change.target: change.after for change in self.changes if change.after is not None},
+        }

@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""veth pairs: one request creates both ends, each directly in its namespace. Private to linuxnet.netns."""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import (
+    CREATE,
+    DELETE,
+    RECREATE,
+    UPDATE,
+)
+
+KIND = "veth"
+
+
+def plan_veth(view, veth, plan):
+    if veth.state == ABSENT:
+        _plan_absent(view, veth, plan)
+        return
+    view.require_namespace(veth.netns)
+    view.require_namespace(veth.peer_netns)
+    wanted = _wanted(veth)
+    link = view.link(veth.netns, veth.name)
+    if link is None:
+        _plan_create(view, veth, wanted, plan)
+        return
+    current = _current(view, veth, link)
+    problem = _mismatch(veth, link, current)
+    if problem:
+        if not veth.force:
+            raise ConflictError(f"{problem}; set force: true to recreate it")
+        _plan_recreate(view, veth, current, wanted, plan)
+        return
+    if current != wanted:
+        plan.add(KIND, veth.target, UPDATE, current, wanted, lambda: _update(view, veth, current))
+
+
+def _wanted(veth):
+    return {
+        "name": veth.name,
+        "netns": veth.netns,
+        "peer": veth.peer,
+        "peer_netns": veth.peer_netns,
+        "mtu": veth.mtu,
+        "peer_mtu": veth.mtu,
+        "up": True,
+        "peer_up": True,
+    }
+
+
+def _current(view, veth, link):
+    """What exists under the name, in the shape of _wanted; MTUs only when the request sets one."""
+    peer_netns, peer = view.peer_of(veth.netns, link, hint=veth.peer_netns) if link.kind == KIND else (None, None)
+    state = {
+        "name": link.name,
+        "netns": veth.netns,
+        "peer": peer.name if peer else None,
+        "peer_netns": peer_netns if peer else None,
+        "mtu": link.mtu if veth.mtu is not None else None,
+        "peer_mtu": peer.mtu if peer and veth.mtu is not None else None,
+        "up": link.up,
+        "peer_up": peer.up if peer else None,
+    }
+    if link.kind != KIND:
+        state["kind"] = link.kind
+    return state
+
+
+def _mismatch(veth, link, current):
+    asked = f"asked for a veth {veth.name!r} in {where(veth.netns)} with peer {veth.peer!r} in {where(veth.peer_netns)}"
+    if link.kind != KIND:
+        return f"interface {veth.name!r} in {where(veth.netns)} is a {link.kind}, not a veth; {asked}"
+    if current["peer"] is None:
+        return f"veth {veth.name!r} in {where(veth.netns)} has a peer in a namespace not known here; {asked}"
+    if current["peer"] != veth.peer or current["peer_netns"] != veth.peer_netns:
+        return (
+            f"veth {veth.name!r} in {where(veth.netns)} exists with peer {current['peer']!r} in "
+            f"{where(current['peer_netns'])}; {asked}"
+        )
+    return None
+
+
+def _plan_create(view, veth, wanted, plan):
+    taken = view.link(veth.peer_netns, veth.peer)
+    if taken is not None:
+        if not veth.force:
+            raise ConflictError(
+                f"cannot create veth {veth.name!r} in {where(veth.netns)}: its peer name {veth.peer!r} is already "
+                f"taken by a {taken.kind} in {where(veth.peer_netns)}; set force: true to replace it"
+            )
+        before = {"name": taken.name, "netns": veth.peer_netns, "kind": taken.kind}
+        _expect(view, veth)
+        plan.add(KIND, veth.target, RECREATE, before, wanted,
+                 lambda: (_delete(view, veth.peer_netns, veth.peer), _create(view, veth)))
+        return
+    _expect(view, veth)
+    plan.add(KIND, veth.target, CREATE, None, wanted, lambda: _create(view, veth))
+
+
+def _plan_recreate(view, veth, current, wanted, plan):
+    taken = view.link(veth.peer_netns, veth.peer)
+    stale_peer = taken is not None and not (current["peer"] == veth.peer and current["peer_netns"] == veth.peer_netns)
+
+    def recreate():
+        _delete(view, veth.netns, veth.name)
+        if stale_peer and view.link(veth.peer_netns, veth.peer) is not None:
+            _delete(view, veth.peer_netns, veth.peer)
+        _create(view, veth)
+
+    _expect(view, veth)
+    plan.add(KIND, veth.target, RECREATE, current, wanted, recreate)
+
+
+def _expect(view, veth):
+    view.expect_link_created(veth.netns, veth.name)
+    view.expect_link_created(veth.peer_netns, veth.peer)
+
+
+def _plan_absent(view, veth, plan):
+    if not view.namespace_exists(veth.netns):
+        return
+    link = view.link(veth.netns, veth.name)
+    netns = veth.netns
+    if link is None and veth.peer is not None and view.namespace_exists(veth.peer_netns):
+        link, netns = view.link(veth.peer_netns, veth.peer), veth.peer_netns
+    if link is None:
+        return
+    if link.kind != KIND:
+        raise ConflictError(
+            f"interface {link.name!r} in {where(netns)} is a {link.kind}, not a veth: it is left alone"
+        )
+    peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
+    before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
+    plan.add(KIND, veth.target, DELETE, before, None, lambda: _delete(view, netns, link.name))
+
+
+def _create(view, veth):
+    session = view.session(veth.netns)
+    peer_session = view.session(veth.peer_netns)
+    session.add_veth(veth.name, veth.peer, peer_session, veth.mtu)
+    view.invalidate(veth.netns)
+    view.invalidate(veth.peer_netns)
+    # The kernel refuses to bring the peer up in the creating request; it is set up from its side.
+    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True)
+
+
+def _update(view, veth, current):
+    for netns, name, prefix in ((veth.netns, veth.name, ""), (veth.peer_netns, veth.peer, "peer_")):
+        changes = {}
+        if not current[prefix + "up"]:
+            changes["up"] = True
+        if current[prefix + "mtu"] != veth.mtu:
+            changes["mtu"] = veth.mtu
+        if changes:
+            view.session(netns).set_link(view.index_of(netns, name), name, **changes)
+
+
+def _delete(view, netns, name):
+    view.session(netns).delete_link(view.index_of(netns, name), name)
+    view.invalidate(netns)

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The kernel's current state as the reconcilers see it. Private to linuxnet.netns.
+
+Each namespace is dumped once (links, addresses, routes, each on first use) and cached.
+While a plan is being made, the view also records what the plan will create or remove,
+so that later objects are planned against the state the earlier changes will leave.
+During apply, whoever creates or deletes links calls ``invalidate`` so that the next
+lookup dumps that namespace again.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import where
+
+
+class KernelView:
+    def __init__(self, sessions):
+        self.sessions = sessions
+        self._links = {}
+        self._addresses = {}
+        self._routes = {}
+        self._namespaces_to_create = set()
+        self._namespaces_to_remove = set()
+        self._links_to_create = set()  # (netns, name): created or recreated by the plan
+
+    # namespaces
+    def namespace_exists(self, netns):
+        if netns is None or netns in self._namespaces_to_create:
+            return True
+        if netns in self._namespaces_to_remove:
+            return False
+        return netlink.namespace_exists(netns)
+
+    def require_namespace(self, netns):
+        if not self.namespace_exists(netns):
+            raise NotFoundError(f"namespace {netns!r} does not exist")
+
+    def expect_namespace_created(self, netns):
+        self._namespaces_to_create.add(netns)
+
+    def expect_namespace_removed(self, netns):
+        self._namespaces_to_remove.add(netns)
+
+    def is_new_namespace(self, netns):
+        return netns in self._namespaces_to_create
+
+    def session(self, netns):
+        return self.sessions.get(netns)
+
+    # links
+    def links(self, netns):
+        """{name: Link} as the kernel has them now ({} for a namespace the plan creates)."""
+        if netns not in self._links:
+            if self.is_new_namespace(netns) and not netlink.namespace_exists(netns):
+                return {}
+            self._links[netns] = {link.name: link for link in self.session(netns).links()}
+        return self._links[netns]
+
+    def link(self, netns, name):
+        return self.links(netns).get(name)
+
+    def link_by_index(self, netns, index):
+        for link in self.links(netns).values():
+            if link.index == index:
+                return link
+        return None
+
+    def expect_link_created(self, netns, name):
+        self._links_to_create.add((netns, name))
+
+    def link_will_exist(self, netns, name):
+        return (netns, name) in self._links_to_create or self.link(netns, name) is not None
+
+    def require_link(self, netns, name):
+        if not self.link_will_exist(netns, name):
+            raise NotFoundError(f"interface {name!r} does not exist in {where(netns)}")
+
+    def index_of(self, netns, name):
+        """The current ifindex of `name`, dumping the namespace again if the cache is stale."""
+        link = self.link(netns, name)
+        if link is None:
+            self.invalidate(netns)
+            link = self.link(netns, name)
+        if link is None:
+            raise NotFoundError(f"interface {name!r} does not exist in {where(netns)}")
+        return link.index
+
+    def invalidate(self, netns):
+        self._links.pop(netns, None)
+        self._addresses.pop(netns, None)
+        self._routes.pop(netns, None)
+
+    # addresses and routes
+    def addresses_of(self, netns, name):
+        """The addresses on interface `name` ([] for an interface the plan creates)."""
+        if (netns, name) in self._links_to_create:
+            return []
+        link = self.link(netns, name)
+        if link is None:
+            return []
+        if netns not in self._addresses:
+            by_index = {}
+            for address in self.session(netns).addresses():
+                by_index.setdefault(address.index, []).append(address)
+            self._addresses[netns] = by_index
+        return self._addresses[netns].get(link.index, [])
+
+    def routes(self, netns):
+        if self.is_new_namespace(netns) and not netlink.namespace_exists(netns):
+            return []
+        if netns not in self._routes:
+            self._routes[netns] = self.session(netns).routes()
+        return self._routes[netns]
+
+    # veth peers
+    def peer_of(self, netns, link, hint=None):
+        """(peer namespace, peer Link) of a veth end, or (None, None) when it cannot be found.
+
+        Ifindexes repeat across namespaces, so a candidate namespace is confirmed by the
+        namespace id under which `netns` knows it. `hint` is tried first.
+        """
+        if link.peer_nsid is None:
+            return netns, self.link_by_index(netns, link.peer_index)
+        candidates = [hint] if hint != netns else []
+        candidates += [None] + netlink.list_namespaces()
+        own = self.session(netns)
+        tried = set()
+        for candidate in candidates:
+            if candidate == netns or candidate in tried or not self.namespace_exists(candidate):
+                continue
+            tried.add(candidate)
+            peer = self.link_by_index(candidate, link.peer_index)
+            if peer is None or peer.kind != "veth" or peer.peer_index != link.index:
+                continue
+            if own.netnsid_of(self.session(candidate)) == link.peer_nsid:
+                return candidate, peer
+        return None, None

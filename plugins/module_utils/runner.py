@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one place where a plan or an error becomes a module result. Private to linuxnet.netns."""
+
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.view import KernelView
+
+STATE_OPTION = {"type": "str", "default": "present", "choices": ["present", "absent"]}
+NETNS_OPTION = {"type": "str"}
+
+
+def execute(module, build_plan):
+    """Validate and plan through build_plan(view, plan), apply unless in check mode, report.
+
+    build_plan may return a dict of extra result keys.
+    """
+    if not netlink.HAS_PYROUTE2:
+        module.fail_json(msg=missing_required_lib("pyroute2"), exception=netlink.PYROUTE2_IMPORT_ERROR)
+    plan = Plan()
+    try:
+        with netlink.Sessions() as sessions:
+            extra = build_plan(KernelView(sessions), plan) or {}
+            if not module.check_mode:
+                plan.apply()
+    except NetnsError as exc:
+        module.fail_json(msg=str(exc), changed=bool(plan.applied),
+                         changes=[change.summary() for change in plan.applied])
+    except Exception as exc:  # a bug or an unforeseen kernel answer: say so, keep the traceback
+        module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(),
+                         changed=bool(plan.applied), changes=[change.summary() for change in plan.applied])
+    result = {"changed": plan.changed, "changes": plan.summary(), **extra}
+    if module._diff:
+        result["diff"] = plan.diff()
+    module.exit_json(**result)

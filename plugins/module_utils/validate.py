@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Input validation and normalisation: pure Python, no kernel. Private to linuxnet.netns."""
+
+import ipaddress
+import re
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+
+NETNS_NAME_MAX_BYTES = 255
+IFNAME_MAX_BYTES = 15
+MTU_MIN = 68
+MTU_MAX = 65535
+METRIC_MAX = 2 ** 32 - 1
+_SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_\-]+)+$")
+
+
+def _utf8_length(value):
+    return len(value.encode("utf-8", "surrogateescape"))
+
+
+def _require_text(value, what):
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} {value!r} must be a string")
+    if value == "":
+        raise ValidationError(f"{what} must not be empty")
+    if "\x00" in value:
+        raise ValidationError(f"{what} {value!r} must not contain a NUL byte")
+
+
+def netns_name(value, what="namespace name"):
+    """Return a namespace name that is safe to use as a file name in /run/netns."""
+    _require_text(value, what)
+    if value in (".", ".."):
+        raise ValidationError(f"{what} {value!r} is not allowed: it would point outside /run/netns")
+    if "/" in value:
+        raise ValidationError(f"{what} {value!r} must not contain '/': it would point outside /run/netns")
+    if _utf8_length(value) > NETNS_NAME_MAX_BYTES:
+        raise ValidationError(
+            f"{what} {value!r} is {_utf8_length(value)} bytes long; the limit is {NETNS_NAME_MAX_BYTES} bytes"
+        )
+    return value
+
+
+def optional_netns_name(value, what="namespace name"):
+    """None stands for the namespace the module runs in."""
+    return None if value is None else netns_name(value, what)
+
+
+def interface_name(value, what="interface name"):
+    """Return a name the kernel accepts for a network interface (dev_valid_name)."""
+    _require_text(value, what)
+    if _utf8_length(value) > IFNAME_MAX_BYTES:
+        raise ValidationError(
+            f"{what} {value!r} is {_utf8_length(value)} bytes long; the kernel allows at most {IFNAME_MAX_BYTES}"
+        )
+    if value in (".", ".."):
+        raise ValidationError(f"{what} {value!r} is not allowed")
+    for char in value:
+        if char == "/" or char == ":" or char.isspace():
+            raise ValidationError(f"{what} {value!r} must not contain {char!r} ('/', ':' and whitespace are refused)")
+    return value
+
+
+def interface_address(value):
+    """Parse ADDRESS/PREFIX (IPv4 or IPv6) into an ipaddress interface, normalised."""
+    if not isinstance(value, str) or "/" not in value:
+        raise ValidationError(f"address {value!r} must be in CIDR form ADDRESS/PREFIX, such as 198.18.0.1/24")
+    try:
+        return ipaddress.ip_interface(value.strip())
+    except ValueError as exc:
+        raise ValidationError(f"address {value!r} is not a valid IPv4 or IPv6 CIDR: {exc}") from None
+
+
+def address_list(values):
+    """A list of CIDR strings (or one string) -> list of unique interfaces, order kept."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    result = []
+    for value in values:
+        parsed = interface_address(value)
+        if parsed not in result:
+            result.append(parsed)
+    return result
+
+
+def route_destination(value):
+    """'default' or a network in CIDR form; a bare address is a host route."""
+    if value == "default":
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(f"route destination {value!r} must be a CIDR string or 'default'")
+    text = value if "/" in value else value + ("/128" if ":" in value else "/32")
+    try:
+        return ipaddress.ip_network(text.strip(), strict=True)
+    except ValueError as exc:
+        raise ValidationError(f"route destination {value!r} is not a valid network: {exc}") from None
+
+
+def ip_address(value, what="address"):
+    try:
+        return ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{what} {value!r} is not a valid IPv4 or IPv6 address") from None
+
+
+def mtu(value):
+    if value is None:
+        return None
+    number = _integer(value, "mtu")
+    if not MTU_MIN <= number <= MTU_MAX:
+        raise ValidationError(f"mtu {value!r} is out of range: it must be between {MTU_MIN} and {MTU_MAX}")
+    return number
+
+
+def metric(value):
+    if value is None:
+        return None
+    number = _integer(value, "metric")
+    if not 0 <= number <= METRIC_MAX:
+        raise ValidationError(f"metric {value!r} is out of range: it must be between 0 and {METRIC_MAX}")
+    return number
+
+
+def sysctl_key(value):
+    """A network sysctl as dotted name (net.ipv4.ip_forward); '/' separators are accepted too."""
+    if not isinstance(value, str):
+        raise ValidationError(f"sysctl name {value!r} must be a string")
+    key = value.strip().replace("/", ".")
+    if ".." in key or not _SYSCTL_KEY.match(key):
+        raise ValidationError(
+            f"sysctl name {value!r} is not valid: only per-namespace network sysctls under 'net.' are accepted"
+        )
+    return key
+
+
+def sysctl_value(key, value):
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, str)) and "\n" not in str(value):
+        return " ".join(str(value).split())
+    raise ValidationError(f"sysctl {key} value {value!r} must be a number or a single-line string")
+
+
+def _integer(value, what):
+    if isinstance(value, bool):
+        raise ValidationError(f"{what} {value!r} must be an integer")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{what} {value!r} must be an integer") from None
