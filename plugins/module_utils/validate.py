@@ -16,6 +16,12 @@ METRIC_MAX = 2 ** 32 - 1
 _SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_\-]+)+$")
 
 
+def _shown(value):
+    """The value as messages quote it: repr, cut short when very long."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:48] + "...' (cut)"
+
+
 def _utf8_length(value):
     return len(value.encode("utf-8", "surrogateescape"))
 
@@ -38,7 +44,7 @@ def netns_name(value, what="namespace name"):
         raise ValidationError(f"{what} {value!r} must not contain '/': it would point outside /run/netns")
     if _utf8_length(value) > NETNS_NAME_MAX_BYTES:
         raise ValidationError(
-            f"{what} {value!r} is {_utf8_length(value)} bytes long; the limit is {NETNS_NAME_MAX_BYTES} bytes"
+            f"{what} {_shown(value)} is {_utf8_length(value)} bytes long; the limit is {NETNS_NAME_MAX_BYTES} bytes"
         )
     return value
 
@@ -53,7 +59,7 @@ def interface_name(value, what="interface name"):
     _require_text(value, what)
     if _utf8_length(value) > IFNAME_MAX_BYTES:
         raise ValidationError(
-            f"{what} {value!r} is {_utf8_length(value)} bytes long; the kernel allows at most {IFNAME_MAX_BYTES}"
+            f"{what} {_shown(value)} is {_utf8_length(value)} bytes long; the kernel allows at most {IFNAME_MAX_BYTES}"
         )
     if value in (".", ".."):
         raise ValidationError(f"{what} {value!r} is not allowed")
