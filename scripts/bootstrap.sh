@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian machine, as root, and prints the virtualenv's path.
+# Usage: scripts/bootstrap.sh [requirements file]   (default: requirements.txt)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+requirements=${1:-$root/requirements.txt}
+venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
+
+missing=()
+command -v ping >/dev/null || missing+=(iputils-ping)
+command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+command -v git >/dev/null || missing+=(git)
+/usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
+/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if ((${#missing[@]})); then
+  echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The venv is built from Debian's Python, the same interpreter managed hosts run.
+stamp=$(cat "$root/requirements.txt" "$requirements" | sha256sum | cut -c1-16)
+if [[ ! -x $venv/bin/python || ! -f $venv/.stamp-$stamp ]]; then
+  echo "bootstrap: preparing $venv" >&2
+  [[ -x $venv/bin/python ]] || /usr/bin/python3 -m venv "$venv" >&2
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" >&2
+  touch "$venv/.stamp-$stamp"
+fi
+echo "$venv"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The whole test suite, as root on a Debian machine, from a clean clone:  bash tests/run.sh
+# Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
+# venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), ansible-lint,
+# a galaxy build/install round trip, and a leak check against the host's namespaces and links.
+# LINUXNET_STAGES="units integration" runs only some stages.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+stages=${LINUXNET_STAGES:-units sanity integration integration-debian lint galaxy}
+[[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
+
+venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
+export PATH=$venv/bin:$PATH
+pyver=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# ansible-test runs only from <ROOT>/ansible_collections/linuxnet/netns and refuses symlinks: test a copy.
+work=$(mktemp -d /tmp/linuxnet-netns-test.XXXXXX)
+coll=$work/ansible_collections/linuxnet/netns
+mkdir -p "$coll"
+(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 -I{} find {} -maxdepth 0 -type f -print0 \
+  | tar --null -T - -cf -) | tar -xf - -C "$coll"
+(cd "$coll" && git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm snapshot)
+export ANSIBLE_COLLECTIONS_PATH=$work
+export ANSIBLE_PYTHON_INTERPRETER=$venv/bin/python
+
+pip_version=$(grep -oP "pip='\K[0-9.]+" "$venv"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py | head -1)
+mkdir -p ~/.ansible/test/cache
+cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_version//./_}.py
+
+host_state() {
+  ip netns list | awk '{print $1}' | sort
+  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | sort
+}
+before=$(host_state)
+
+passed=0 failed=0 failures=()
+stage() {
+  local name=$1; shift
+  [[ " $stages " == *" $name "* ]] || return 0
+  echo "=== $name: $*"
+  local started=$SECONDS
+  if (cd "$coll" && "$@"); then
+    passed=$((passed + 1)); echo "=== $name: passed in $((SECONDS - started)) s"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED after $((SECONDS - started)) s"
+  fi
+}
+
+no_skips() {  # ansible-test exits 0 when every target is skipped; that is a failure here
+  local log; log=$(mktemp)
+  "$@" 2>&1 | tee "$log"; local rc=${PIPESTATUS[0]}
+  if grep -q "All targets skipped" "$log"; then echo "every target was skipped"; rc=1; fi
+  rm -f "$log"; return "$rc"
+}
+
+stage units ansible-test units --local --python "$pyver" --requirements
+stage sanity ansible-test sanity --local --python "$pyver"
+stage integration no_skips ansible-test integration --local --python "$pyver" --requirements --allow-destructive
+stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
+  ansible-playbook -i localhost, tests/integration/run-targets.yml -e target_python=/usr/bin/python3
+stage lint ansible-lint
+stage galaxy bash tests/galaxy-roundtrip.sh "$work"
+
+# Leak check: whatever the stages did, the host must hold exactly what it held before.
+leftovers=$(comm -13 <(echo "$before") <(host_state))
+if [[ -n $leftovers ]]; then
+  failed=$((failed + 1)); failures+=("leak-check")
+  echo "=== leak-check: FAILED, the suite left behind: $(echo $leftovers)"
+  for name in $leftovers; do  # remove only what carries the tests' prefix
+    [[ $name == lnt* ]] && { ip netns delete "$name" 2>/dev/null || ip link delete "$name" 2>/dev/null; }
+  done
+else
+  passed=$((passed + 1)); echo "=== leak-check: passed (no namespace or link left behind)"
+fi
+
+rm -rf "$work"
+((failed)) && echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+((failed == 0))
