@@ -29,7 +29,7 @@ options:
   sysctls:
     description:
       - Network sysctls to set inside the namespace, as a mapping of dotted names to values,
-        for example C(net.ipv4.ip_forward: 1) or C(net.ipv6.conf.all.forwarding: 1).
+        for example C(net.ipv4.ip_forward=1) or C(net.ipv6.conf.all.forwarding=1) written as YAML keys and values.
       - Only keys under C(net.) are accepted; an unknown key is an error.
       - Sysctls not listed are left as they are.
     type: dict
@@ -44,7 +44,7 @@ attributes:
   platform:
     platforms: linux
 author:
-  - linuxnet.netns developers
+  - linuxnet.netns developers (@linuxnet)
 """
 
 EXAMPLES = r"""

@@ -61,7 +61,7 @@ attributes:
   platform:
     platforms: linux
 author:
-  - linuxnet.netns developers
+  - linuxnet.netns developers (@linuxnet)
 """
 
 EXAMPLES = r"""

@@ -58,7 +58,7 @@ def test_unlisted_addresses_stay_unless_exclusive():
 
 
 def test_exclusive_keeps_the_kernel_link_local_address():
-    plan, _ = planned([LINK_LOCAL, "198.18.0.1/24"], addresses=["198.18.0.1/24"], exclusive=True)
+    plan, unused_after = planned([LINK_LOCAL, "198.18.0.1/24"], addresses=["198.18.0.1/24"], exclusive=True)
     assert not plan.changed
 
 
@@ -67,12 +67,12 @@ def test_absent_removes_only_listed_addresses_that_exist():
                           state="absent")
     assert plan.changed
     assert after == ["198.18.0.2/24"]
-    plan, _ = planned(["198.18.0.2/24"], addresses=["198.18.0.1/24"], state="absent")
+    plan, unused_after = planned(["198.18.0.2/24"], addresses=["198.18.0.1/24"], state="absent")
     assert not plan.changed
 
 
 def test_plan_applies_nothing_until_asked():
-    plan, _ = planned([], addresses=["198.18.0.1/24"])
+    plan, unused_after = planned([], addresses=["198.18.0.1/24"])
     ran = []
     plan.changes[0].run = lambda: ran.append(True)
     assert ran == []
