@@ -104,3 +104,81 @@ class AddressSet:
     @property
     def target(self):
         return f"addresses of {self.interface} in {where(self.netns)}"
+
+
+@dataclass(frozen=True)
+class Route:
+    destination: object  # ipaddress network; 'default' becomes 0.0.0.0/0 or ::/0
+    via: object = None
+    interface: str = None
+    metric: int = None  # None: the kernel's default for the family
+    netns: str = None
+    state: str = PRESENT
+
+    @classmethod
+    def from_params(cls, params):
+        to = validate.route_destination(params.get("to"))
+        via = validate.ip_address(params["via"], "gateway") if params.get("via") is not None else None
+        if to == "default":
+            to = validate.route_destination("::/0" if via is not None and via.version == 6 else "0.0.0.0/0")
+        if via is not None and via.version != to.version:
+            raise ValidationError(f"route to {params.get('to')}: gateway {via} is not of the same IP version")
+        interface = params.get("interface")
+        route = cls(
+            destination=to,
+            via=via,
+            interface=validate.interface_name(interface) if interface is not None else None,
+            metric=validate.metric(params.get("metric")),
+            netns=validate.optional_netns_name(params.get("netns")),
+            state=_state(params),
+        )
+        if route.state == PRESENT and via is None and route.interface is None:
+            raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, or both")
+        return route
+
+    @property
+    def effective_metric(self):
+        """The metric the kernel stores when none is given: 0 for IPv4, 1024 for IPv6."""
+        if self.metric is not None:
+            return self.metric
+        return 1024 if self.destination.version == 6 else 0
+
+    @property
+    def target(self):
+        return f"route {self.destination} in {where(self.netns)}"
+
+
+@dataclass(frozen=True)
+class Bridge:
+    name: str
+    netns: str = None
+    ports: tuple = None  # None: ports are not managed
+    exclusive_ports: bool = False
+    stp: bool = None
+    mtu: int = None
+    state: str = PRESENT
+
+    @classmethod
+    def from_params(cls, params):
+        ports = params.get("ports")
+        if isinstance(ports, str):
+            ports = [ports]
+        name = validate.interface_name(params.get("name"), "bridge name")
+        checked_ports = None
+        if ports is not None:
+            checked_ports = tuple(dict.fromkeys(validate.interface_name(port, "port name") for port in ports))
+            if name in checked_ports:
+                raise ValidationError(f"bridge {name!r} cannot be a port of itself")
+        return cls(
+            name=name,
+            netns=validate.optional_netns_name(params.get("netns")),
+            ports=checked_ports,
+            exclusive_ports=bool(params.get("exclusive_ports")),
+            stp=params.get("stp"),
+            mtu=validate.mtu(params.get("mtu")),
+            state=_state(params),
+        )
+
+    @property
+    def target(self):
+        return f"bridge {self.name} in {where(self.netns)}"

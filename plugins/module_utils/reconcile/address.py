@@ -17,9 +17,10 @@ def plan_addresses(view, wanted, plan):
     """Plan the change and return the interface's addresses as they will be, link-local left out."""
     view.require_namespace(wanted.netns)
     view.require_link(wanted.netns, wanted.interface)
-    current = [address.interface for address in view.addresses_of(wanted.netns, wanted.interface)]
+    current = list(view.addresses_of(wanted.netns, wanted.interface))
     to_remove, to_add = _difference(current, wanted)
     after = [address for address in current if address not in to_remove] + to_add
+    view.expect_addresses(wanted.netns, wanted.interface, after)
     if to_remove or to_add:
         plan.add(
             KIND, wanted.target, UPDATE,

@@ -24,6 +24,7 @@ class KernelView:
         self._namespaces_to_create = set()
         self._namespaces_to_remove = set()
         self._links_to_create = set()  # (netns, name): created or recreated by the plan
+        self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
     # namespaces
     def namespace_exists(self, netns):
@@ -92,9 +93,14 @@ class KernelView:
         self._addresses.pop(netns, None)
         self._routes.pop(netns, None)
 
+    def invalidate_routes(self, netns):
+        self._routes.pop(netns, None)
+
     # addresses and routes
     def addresses_of(self, netns, name):
-        """The addresses on interface `name` ([] for an interface the plan creates)."""
+        """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""
+        if (netns, name) in self._addresses_planned:
+            return self._addresses_planned[(netns, name)]
         if (netns, name) in self._links_to_create:
             return []
         link = self.link(netns, name)
@@ -103,9 +109,19 @@ class KernelView:
         if netns not in self._addresses:
             by_index = {}
             for address in self.session(netns).addresses():
-                by_index.setdefault(address.index, []).append(address)
+                by_index.setdefault(address.index, []).append(address.interface)
             self._addresses[netns] = by_index
         return self._addresses[netns].get(link.index, [])
+
+    def expect_addresses(self, netns, name, addresses):
+        self._addresses_planned[(netns, name)] = list(addresses)
+
+    def connected_networks(self, netns, name=None):
+        """Networks directly reachable in `netns` (through `name` only, when given), as planned."""
+        names = [name] if name is not None else set(self.links(netns)) | {
+            link for ns, link in self._links_to_create if ns == netns
+        }
+        return [address.network for link in names for address in self.addresses_of(netns, link)]
 
     def routes(self, netns):
         if self.is_new_namespace(netns) and not netlink.namespace_exists(netns):

@@ -1,7 +1,6 @@
 import ipaddress
 
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import AddressSet
-from ansible_collections.linuxnet.netns.plugins.module_utils.netlink import Address
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import Plan
 
@@ -12,7 +11,7 @@ class FakeView:
     """The part of KernelView the address reconciler reads, holding one interface's addresses."""
 
     def __init__(self, addresses):
-        self._addresses = [Address(2, ipaddress.ip_interface(a), False) for a in addresses]
+        self._addresses = [ipaddress.ip_interface(a) for a in addresses]
 
     def require_namespace(self, netns):
         pass
@@ -22,6 +21,9 @@ class FakeView:
 
     def addresses_of(self, netns, name):
         return self._addresses
+
+    def expect_addresses(self, netns, name, addresses):
+        self._addresses = list(addresses)
 
 
 def planned(current, **params):

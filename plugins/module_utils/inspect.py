@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read-only description of namespaces, shaped for use in later tasks. Private to linuxnet.netns."""
+
+import socket
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
+
+FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
+_PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
+
+
+def namespace_names(view, wanted=None):
+    """The namespaces to describe: all of them, or the ones named (each must exist)."""
+    if not wanted:
+        return netlink.list_namespaces()
+    for name in wanted:
+        view.require_namespace(name)
+    return list(dict.fromkeys(wanted))
+
+
+def describe(view, netns):
+    links = view.links(netns)
+    by_index = {link.index: link for link in links.values()}
+    interfaces = {}
+    for link in sorted(links.values(), key=lambda link: link.index):
+        interfaces[link.name] = _interface(view, netns, link, by_index)
+    session = view.session(netns)
+    return {
+        "name": netns,
+        "interfaces": interfaces,
+        "routes": [_route(route, by_index) for route in view.routes(netns)],
+        "forwarding": {family: session.read_sysctl(key) == "1" for family, key in FORWARDING_SYSCTLS.items()},
+    }
+
+
+def _interface(view, netns, link, by_index):
+    master = by_index.get(link.master)
+    entry = {
+        "name": link.name,
+        "index": link.index,
+        "kind": link.kind,
+        "up": link.up,
+        "state": (link.operstate or "unknown").lower(),
+        "mtu": link.mtu,
+        "mac": link.mac,
+        "addresses": [str(address) for address in view.addresses_of(netns, link.name)],
+        "master": master.name if master is not None else None,
+    }
+    if link.kind == "veth":
+        peer_netns, peer = view.peer_of(netns, link)
+        entry["peer"] = {"name": peer.name, "netns": peer_netns} if peer is not None else None
+    if link.kind == "bridge":
+        entry["stp"] = link.stp
+        entry["ports"] = sorted(port.name for port in by_index.values() if port.master == link.index)
+    return entry
+
+
+def _route(route, by_index):
+    link = by_index.get(route.oif)
+    return {
+        "to": str(route.dst) if route.dst.prefixlen else "default",
+        "via": str(route.gateway) if route.gateway is not None else None,
+        "interface": link.name if link is not None else None,
+        "metric": route.metric,
+        "family": "ipv4" if route.family == socket.AF_INET else "ipv6",
+        "protocol": _PROTOCOLS.get(route.proto, str(route.proto)),
+    }

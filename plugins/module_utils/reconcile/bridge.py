@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bridges and their ports. Private to linuxnet.netns.
+
+Removing a bridge leaves its ports' interfaces in place; the kernel only detaches them.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+
+KIND = "bridge"
+
+
+def plan_bridge(view, bridge, plan):
+    if bridge.state == ABSENT:
+        _plan_absent(view, bridge, plan)
+        return
+    view.require_namespace(bridge.netns)
+    for port in bridge.ports or ():
+        view.require_link(bridge.netns, port)
+    link = view.link(bridge.netns, bridge.name)
+    if link is not None and link.kind != KIND:
+        raise ConflictError(
+            f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
+        )
+    before = _describe(view, bridge, link) if link is not None else None
+    after = _wanted(bridge, before)
+    if before == after:
+        return
+    if link is None:
+        view.expect_link_created(bridge.netns, bridge.name)
+    plan.add(KIND, bridge.target, CREATE if before is None else UPDATE, before, after,
+             lambda: _apply(view, bridge, before, after))
+
+
+def _describe(view, bridge, link):
+    ports = sorted(port.name for port in view.links(bridge.netns).values() if port.master == link.index)
+    return {
+        "name": bridge.name,
+        "netns": bridge.netns,
+        "up": link.up,
+        "stp": link.stp,
+        "mtu": link.mtu,
+        "ports": ports,
+    }
+
+
+def _wanted(bridge, before):
+    """The state asked for; what the request leaves open keeps its current value."""
+    current = before or {"stp": False, "mtu": None, "ports": []}
+    ports = current["ports"]
+    if bridge.ports is not None:
+        kept = [port for port in ports if not bridge.exclusive_ports or port in bridge.ports]
+        ports = sorted(set(kept) | set(bridge.ports))
+    return {
+        "name": bridge.name,
+        "netns": bridge.netns,
+        "up": True,
+        "stp": current["stp"] if bridge.stp is None else bridge.stp,
+        "mtu": current["mtu"] if bridge.mtu is None else bridge.mtu,
+        "ports": ports,
+    }
+
+
+def _apply(view, bridge, before, after):
+    session = view.session(bridge.netns)
+    if before is None:
+        session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu)
+        view.invalidate(bridge.netns)
+        before = {"up": True, "stp": after["stp"], "mtu": after["mtu"], "ports": []}
+    index = view.index_of(bridge.netns, bridge.name)
+    changes = {}
+    if not before["up"]:
+        changes["up"] = True
+    if before["mtu"] != after["mtu"]:
+        changes["mtu"] = after["mtu"]
+    if before["stp"] != after["stp"]:
+        changes["stp"] = after["stp"]
+    if changes:
+        session.set_link(index, bridge.name, **changes)
+    for port in sorted(set(before["ports"]) - set(after["ports"])):
+        session.set_link(view.index_of(bridge.netns, port), port, master=0)
+    for port in sorted(set(after["ports"]) - set(before["ports"])):
+        session.set_link(view.index_of(bridge.netns, port), port, master=index)
+    view.invalidate(bridge.netns)
+
+
+def _plan_absent(view, bridge, plan):
+    if not view.namespace_exists(bridge.netns):
+        return
+    link = view.link(bridge.netns, bridge.name)
+    if link is None:
+        return
+    if link.kind != KIND:
+        raise ConflictError(
+            f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
+        )
+    before = _describe(view, bridge, link)
+
+    def delete():
+        view.session(bridge.netns).delete_link(view.index_of(bridge.netns, bridge.name), bridge.name)
+        view.invalidate(bridge.netns)
+
+    plan.add(KIND, bridge.target, DELETE, before, None, delete)
