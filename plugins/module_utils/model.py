@@ -28,6 +28,10 @@ def _state(params):
     return state
 
 
+def _optional_interface(value, what):
+    return None if value is None else validate.interface_name(value, what)
+
+
 @dataclass(frozen=True)
 class Namespace:
     name: str
@@ -56,6 +60,8 @@ class Veth:
     mtu: int = None
     state: str = PRESENT
     force: bool = False
+    bridge: str = None  # bridge (in netns) this end is a port of; None: not managed
+    peer_bridge: str = None
 
     @classmethod
     def from_params(cls, params):
@@ -71,6 +77,8 @@ class Veth:
             mtu=validate.mtu(params.get("mtu")),
             state=state,
             force=bool(params.get("force")),
+            bridge=_optional_interface(params.get("bridge"), "bridge name"),
+            peer_bridge=_optional_interface(params.get("peer_bridge"), "peer bridge name"),
         )
         if veth.peer == veth.name and veth.peer_netns == veth.netns:
             raise ValidationError(f"veth {veth.name!r}: both ends have the same name in the same namespace")
@@ -123,11 +131,10 @@ class Route:
             to = validate.route_destination("::/0" if via is not None and via.version == 6 else "0.0.0.0/0")
         if via is not None and via.version != to.version:
             raise ValidationError(f"route to {params.get('to')}: gateway {via} is not of the same IP version")
-        interface = params.get("interface")
         route = cls(
             destination=to,
             via=via,
-            interface=validate.interface_name(interface) if interface is not None else None,
+            interface=_optional_interface(params.get("interface"), "interface name"),
             metric=validate.metric(params.get("metric")),
             netns=validate.optional_netns_name(params.get("netns")),
             state=_state(params),

@@ -357,11 +357,11 @@ class Session:
         return found[0]
 
     # links
-    def add_veth(self, name, peer, peer_session, mtu=None):
+    def add_veth(self, name, peer, peer_session, mtu=None, master=None):
         peer_spec = {"ifname": peer}
         if peer_session is not self:
             peer_spec["net_ns_fd"] = peer_session.ns_fd
-        extra = {}
+        extra = {"master": master} if master is not None else {}
         if mtu is not None:
             extra["mtu"] = mtu
             peer_spec["mtu"] = mtu

@@ -35,6 +35,16 @@ options:
     description:
       - MTU of both ends, between 68 and 65535. Omit it to keep the kernel's default or the current value.
     type: int
+  bridge:
+    description:
+      - Bridge in O(netns) that the O(name) end is a port of. It must exist (see M(linuxnet.netns.netns_bridge)).
+      - Omit it to leave the end's bridge membership as it is.
+    type: str
+  peer_bridge:
+    description:
+      - Bridge in O(peer_netns) that the O(peer) end is a port of. It must exist.
+      - Omit it to leave the peer's bridge membership as it is.
+    type: str
   state:
     description:
       - V(present) makes sure the pair exists as described and is up.
@@ -78,6 +88,14 @@ EXAMPLES = r"""
     peer: to-red
     peer_netns: blue
     mtu: 9000
+
+- name: Join namespace red to bridge br-lab in namespace hub
+  linuxnet.netns.veth:
+    name: eth0
+    netns: red
+    peer: red-br
+    peer_netns: hub
+    peer_bridge: br-lab
 
 - name: Remove the pair, whichever end still exists
   linuxnet.netns.veth:
@@ -128,6 +146,8 @@ def main():
             "mtu": {"type": "int"},
             "state": STATE_OPTION,
             "force": {"type": "bool", "default": False},
+            "bridge": {"type": "str"},
+            "peer_bridge": {"type": "str"},
         },
         required_if=[("state", "present", ["peer"])],
         supports_check_mode=True,

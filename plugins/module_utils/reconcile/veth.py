@@ -21,6 +21,8 @@ def plan_veth(view, veth, plan):
         return
     view.require_namespace(veth.netns)
     view.require_namespace(veth.peer_netns)
+    _require_bridge(view, veth.netns, veth.bridge)
+    _require_bridge(view, veth.peer_netns, veth.peer_bridge)
     wanted = _wanted(veth)
     link = view.link(veth.netns, veth.name)
     if link is None:
@@ -37,6 +39,15 @@ def plan_veth(view, veth, plan):
         plan.add(KIND, veth.target, UPDATE, current, wanted, lambda: _update(view, veth, current))
 
 
+def _require_bridge(view, netns, name):
+    if name is None:
+        return
+    view.require_link(netns, name)
+    link = view.link(netns, name)
+    if link is not None and link.kind != "bridge":
+        raise ConflictError(f"interface {name!r} in {where(netns)} is a {link.kind}, not a bridge")
+
+
 def _wanted(veth):
     return {
         "name": veth.name,
@@ -47,6 +58,8 @@ def _wanted(veth):
         "peer_mtu": veth.mtu,
         "up": True,
         "peer_up": True,
+        "bridge": veth.bridge,
+        "peer_bridge": veth.peer_bridge,
     }
 
 
@@ -62,10 +75,17 @@ def _current(view, veth, link):
         "peer_mtu": peer.mtu if peer and veth.mtu is not None else None,
         "up": link.up,
         "peer_up": peer.up if peer else None,
+        "bridge": _master_name(view, veth.netns, link) if veth.bridge is not None else None,
+        "peer_bridge": _master_name(view, peer_netns, peer) if peer and veth.peer_bridge is not None else None,
     }
     if link.kind != KIND:
         state["kind"] = link.kind
     return state
+
+
+def _master_name(view, netns, link):
+    master = view.link_by_index(netns, link.master) if link.master else None
+    return master.name if master is not None else None
 
 
 def _mismatch(veth, link, current):
@@ -139,20 +159,25 @@ def _plan_absent(view, veth, plan):
 def _create(view, veth):
     session = view.session(veth.netns)
     peer_session = view.session(veth.peer_netns)
-    session.add_veth(veth.name, veth.peer, peer_session, veth.mtu)
+    master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
+    session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
     view.invalidate(veth.netns)
     view.invalidate(veth.peer_netns)
     # The kernel refuses to bring the peer up in the creating request; it is set up from its side.
-    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True)
+    peer_master = view.index_of(veth.peer_netns, veth.peer_bridge) if veth.peer_bridge is not None else None
+    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True, master=peer_master)
 
 
 def _update(view, veth, current):
-    for netns, name, prefix in ((veth.netns, veth.name, ""), (veth.peer_netns, veth.peer, "peer_")):
+    ends = ((veth.netns, veth.name, "", veth.bridge), (veth.peer_netns, veth.peer, "peer_", veth.peer_bridge))
+    for netns, name, prefix, bridge in ends:
         changes = {}
         if not current[prefix + "up"]:
             changes["up"] = True
         if current[prefix + "mtu"] != veth.mtu:
             changes["mtu"] = veth.mtu
+        if current[prefix + "bridge"] != bridge:
+            changes["master"] = view.index_of(netns, bridge)
         if changes:
             view.session(netns).set_link(view.index_of(netns, name), name, **changes)
 
