@@ -429,6 +429,10 @@ class Session:
         with _request(f"delete route to {dst} in {self.label}"):
             self._ipr.route("del", **self._route_spec(dst, None, None, metric))
 
+    def socket(self, family, kind, proto):
+        """A plain socket bound to this namespace, such as a raw ICMP socket for probing."""
+        return self._in_namespace(lambda: socket.socket(family, kind, proto))
+
     # sysctls under /proc/sys/net, which follow the namespace of the calling thread
     def read_sysctl(self, key):
         return self._in_namespace(lambda: _read_text(_sysctl_path(key)))

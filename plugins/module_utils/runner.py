@@ -16,10 +16,11 @@ STATE_OPTION = {"type": "str", "default": "present", "choices": ["present", "abs
 NETNS_OPTION = {"type": "str"}
 
 
-def execute(module, build_plan):
+def execute(module, build_plan, after_apply=None):
     """Validate and plan through build_plan(view, plan), apply unless in check mode, report.
 
-    build_plan may return a dict of extra result keys.
+    build_plan may return a dict of extra result keys; so may after_apply(view), which runs
+    after a real apply (a NetnsError it raises may carry a `result` dict to report).
     """
     plan = Plan()
 
@@ -27,6 +28,8 @@ def execute(module, build_plan):
         extra = build_plan(view, plan) or {}
         if not module.check_mode:
             plan.apply()
+            if after_apply is not None:
+                extra.update(after_apply(view))
         return extra
 
     extra = _guarded(module, run, plan)
@@ -49,7 +52,7 @@ def _guarded(module, function, plan):
         with netlink.Sessions() as sessions:
             return function(KernelView(sessions))
     except NetnsError as exc:
-        module.fail_json(msg=str(exc), **_applied(plan))
+        module.fail_json(msg=str(exc), **getattr(exc, "result", {}), **_applied(plan))
     except Exception as exc:  # a bug or an unforeseen kernel answer: say so, keep the traceback
         module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(), **_applied(plan))
 

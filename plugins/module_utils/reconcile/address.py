@@ -8,7 +8,7 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
 
 KIND = "address"
 
@@ -22,8 +22,9 @@ def plan_addresses(view, wanted, plan):
     after = [address for address in current if address not in to_remove] + to_add
     view.expect_addresses(wanted.netns, wanted.interface, after)
     if to_remove or to_add:
+        action = CREATE if not _listed(current) else DELETE if not _listed(after) else UPDATE
         plan.add(
-            KIND, wanted.target, UPDATE,
+            KIND, wanted.target, action,
             _describe(wanted, current), _describe(wanted, after),
             lambda: _apply(view, wanted, to_remove, to_add),
         )

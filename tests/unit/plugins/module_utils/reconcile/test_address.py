@@ -35,7 +35,7 @@ def planned(current, **params):
 
 def test_missing_addresses_are_added_in_listed_order():
     plan, after = planned([LINK_LOCAL], addresses=["2001:db8::1/64", "198.18.0.1/24"])
-    assert [c.action for c in plan.changes] == ["update"]
+    assert [c.action for c in plan.changes] == ["create"]
     assert after == ["2001:db8::1/64", "198.18.0.1/24"]
 
 
@@ -80,4 +80,10 @@ def test_plan_applies_nothing_until_asked():
     assert ran == []
     plan.apply()
     assert ran == [True]
-    assert plan.counts()["update"] == 1
+    assert plan.counts()["create"] == 1
+
+
+def test_actions_say_whether_addresses_appear_change_or_go():
+    assert planned([LINK_LOCAL], addresses=["198.18.0.1/24"])[0].changes[0].action == "create"
+    assert planned(["198.18.0.1/24"], addresses=["198.18.0.2/24"])[0].changes[0].action == "update"
+    assert planned(["198.18.0.1/24"], addresses=["198.18.0.1/24"], state="absent")[0].changes[0].action == "delete"

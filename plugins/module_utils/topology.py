@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole topology: validated as one description and turned into the single-object models.
+Private to linuxnet.netns.
+
+Pure Python: the description and its checks touch no kernel, so the controller-side plugins
+(presets, graphs) use them too. reconcile/topology.py plans it.
+"""
+
+from dataclasses import dataclass
+
+from ansible_collections.linuxnet.netns.plugins.module_utils import validate
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import (
+    ABSENT,
+    PRESENT,
+    AddressSet,
+    Bridge,
+    Namespace,
+    Route,
+    Veth,
+)
+
+FORWARDING_SYSCTLS = ("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding")
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls"}
+BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu"}
+LINK_KEYS = {"endpoints", "mtu"}
+ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge"}
+ROUTE_KEYS = {"to", "via", "interface", "metric"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    netns: str
+    name: str
+    addresses: tuple
+    bridge: str
+
+    @property
+    def label(self):
+        return f"{self.netns or 'host'}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Link:
+    a: Endpoint
+    b: Endpoint
+    mtu: int
+
+
+class Topology:
+    """The validated description. Every check runs in the constructor, before any change."""
+
+    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT):
+        if state not in (PRESENT, ABSENT):
+            raise ValidationError(f"state {state!r} must be 'present' or 'absent'")
+        self.state = state
+        self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
+        self.routes = []
+        self.bridge_addresses = {}  # (netns, bridge) -> addresses
+        self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
+        self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
+        listed = [self._namespace(entry, index) for index, entry in enumerate(_entries(namespaces, "namespaces"))]
+        self._order_namespaces(listed)
+        self._check_names()
+        self._check_bridges_referenced()
+        self._check_segments()
+
+    # parsing
+    def _namespace(self, entry, index):
+        where = f"namespaces[{index}]"
+        _known_keys(entry, NAMESPACE_KEYS, where)
+        name = validate.netns_name(entry.get("name"), f"{where}: namespace name")
+        sysctls = dict(entry.get("sysctls") or {})
+        if entry.get("forwarding") is not None:
+            for key in FORWARDING_SYSCTLS:
+                sysctls[key] = 1 if entry["forwarding"] else 0
+        namespace = _wrap(where, Namespace.from_params, {"name": name, "sysctls": sysctls, "state": self.state})
+        for route_index, route in enumerate(entry.get("routes") or []):
+            route_where = f"{where} ({name}) routes[{route_index}]"
+            _known_keys(route, ROUTE_KEYS, route_where)
+            self.routes.append(_wrap(route_where, Route.from_params, {**route, "netns": name}))
+        return namespace
+
+    def _bridge(self, entry, index):
+        where = f"bridges[{index}]"
+        _known_keys(entry, BRIDGE_KEYS, where)
+        bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state})
+        self.bridge_addresses[(bridge.netns, bridge.name)] = tuple(
+            _wrap(where, validate.address_list, entry.get("addresses"))
+        )
+        return bridge
+
+    def _link(self, entry, index):
+        where = f"links[{index}]"
+        _known_keys(entry, LINK_KEYS, where)
+        endpoints = entry.get("endpoints")
+        if not isinstance(endpoints, list) or len(endpoints) != 2:
+            raise ValidationError(f"{where}: a link needs exactly two endpoints, got {endpoints!r}")
+        ends = []
+        for end_index, end in enumerate(endpoints):
+            end_where = f"{where} endpoints[{end_index}]"
+            if not isinstance(end, dict):
+                raise ValidationError(f"{end_where}: must be a mapping with netns, name, addresses, bridge")
+            _known_keys(end, ENDPOINT_KEYS, end_where)
+            ends.append(_wrap(end_where, _endpoint, end))
+        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")))
+        _wrap(where, Veth.from_params, self._veth_params(link))
+        return link
+
+    def _veth_params(self, link):
+        return {
+            "name": link.a.name, "netns": link.a.netns, "peer": link.b.name, "peer_netns": link.b.netns,
+            "mtu": link.mtu, "bridge": link.a.bridge, "peer_bridge": link.b.bridge, "state": self.state,
+        }
+
+    def _order_namespaces(self, listed):
+        for namespace in listed:
+            if namespace.name in self.namespaces:
+                raise ValidationError(f"namespace {namespace.name!r} is listed twice")
+            self.namespaces[namespace.name] = namespace
+        referred = [bridge.netns for bridge in self.bridges]
+        referred += [end.netns for link in self.links for end in (link.a, link.b)]
+        for name in referred:
+            if name is not None and name not in self.namespaces:
+                self.namespaces[name] = Namespace(name=name, state=self.state)
+
+    # checks across objects
+    def _check_names(self):
+        owners = {}
+        for bridge in self.bridges:
+            _claim(owners, bridge.netns, bridge.name, f"bridge {bridge.name}")
+        for index, link in enumerate(self.links):
+            for end in (link.a, link.b):
+                _claim(owners, end.netns, end.name, f"links[{index}] endpoint {end.label}")
+
+    def _check_bridges_referenced(self):
+        declared = {(bridge.netns, bridge.name) for bridge in self.bridges}
+        for index, link in enumerate(self.links):
+            for end in (link.a, link.b):
+                if end.bridge is not None and (end.netns, end.bridge) not in declared:
+                    raise ValidationError(
+                        f"links[{index}] endpoint {end.label}: bridge {end.bridge!r} is not declared "
+                        f"in {'namespace ' + repr(end.netns) if end.netns else 'the host namespace'}"
+                    )
+
+    def _check_segments(self):
+        """No address twice in one namespace, no overlapping address on one segment."""
+        by_namespace = {}
+        for segment in self.segments():
+            on_segment = {}
+            for owner, address in segment:
+                _claim_address(on_segment, owner, address, "on one segment")
+                _claim_address(by_namespace.setdefault(owner[0], {}), owner, address, "in one namespace")
+
+    def segments(self):
+        """Each layer-2 segment as a list of ((netns, interface), address) pairs.
+
+        A link is a segment of its two ends; ends on a bridge join the bridge's segment.
+        """
+        parent = {}
+
+        def find(node):
+            while parent.setdefault(node, node) != node:
+                node = parent[node]
+            return node
+
+        members = {}
+        for link in self.links:
+            nodes = []
+            for end in (link.a, link.b):
+                node = ("bridge", end.netns, end.bridge) if end.bridge is not None else ("link", id(link))
+                nodes.append(node)
+                members.setdefault(node, []).extend(((end.netns, end.name), address) for address in end.addresses)
+            parent[find(nodes[0])] = find(nodes[1])
+        for (netns, name), addresses in self.bridge_addresses.items():
+            node = ("bridge", netns, name)
+            find(node)
+            members.setdefault(node, []).extend(((netns, name), address) for address in addresses)
+        grouped = {}
+        for node, entries in members.items():
+            grouped.setdefault(find(node), []).extend(entries)
+        return list(grouped.values())
+
+    # the single-object models
+    def veths(self):
+        return [Veth.from_params(self._veth_params(link)) for link in self.links]
+
+    def address_sets(self):
+        sets = []
+        for link in self.links:
+            for end in (link.a, link.b):
+                if end.addresses:
+                    sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True))
+        for (netns, name), addresses in self.bridge_addresses.items():
+            if addresses:
+                sets.append(AddressSet(name, addresses, netns, nodad=True))
+        return sets
+
+
+def _entries(value, what):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{what} must be a list, got {type(value).__name__}")
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise ValidationError(f"{what}[{index}] must be a mapping, got {entry!r}")
+    return value
+
+
+def _known_keys(entry, known, where):
+    unknown = sorted(set(entry) - known)
+    if unknown:
+        raise ValidationError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(known))}")
+
+
+def _endpoint(entry):
+    bridge = entry.get("bridge")
+    return Endpoint(
+        netns=validate.optional_netns_name(entry.get("netns")),
+        name=validate.interface_name(entry.get("name")),
+        addresses=tuple(validate.address_list(entry.get("addresses"))),
+        bridge=validate.interface_name(bridge, "bridge name") if bridge is not None else None,
+    )
+
+
+def _wrap(where, function, *args):
+    """Call function; a validation error is prefixed with where the bad value sits."""
+    try:
+        return function(*args)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {exc}") from None
+
+
+def _claim(owners, netns, name, what):
+    key = (netns, name)
+    if key in owners:
+        where = f"namespace {netns!r}" if netns else "the host namespace"
+        raise ValidationError(f"interface name {name!r} is used twice in {where}: by {owners[key]} and {what}")
+    owners[key] = what
+
+
+def _claim_address(seen, owner, address, where):
+    other = seen.get(address.ip)
+    if other is not None and other != owner:
+        raise ValidationError(f"address {address.ip} is used twice {where}: by {_label(other)} and {_label(owner)}")
+    seen[address.ip] = owner
+
+
+def _label(owner):
+    netns, name = owner
+    return f"{netns or 'host'}/{name}"

@@ -1,0 +1,246 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: netns_topology
+short_description: Build, check and remove a whole topology of namespaces, bridges and veth pairs in one task
+version_added: 0.1.0
+description:
+  - Converges a declared topology in one process, opening each namespace once, through the same
+    reconcilers as the single-object modules (M(linuxnet.netns.netns), M(linuxnet.netns.veth),
+    M(linuxnet.netns.netns_addr), M(linuxnet.netns.netns_route), M(linuxnet.netns.netns_bridge)).
+  - The whole description is validated before the first change. Unknown keys, dangling references
+    (an endpoint on a bridge that is not declared, a route via an address on no link), an interface
+    name used twice in one namespace, names over the kernel's limits, and an address used twice on
+    one segment or in one namespace are errors naming the object.
+  - Order of work: namespaces (loopback up, forwarding), bridges, veth pairs (each end directly in its
+    namespace and on its bridge), addresses (without duplicate address detection, so that they are
+    usable when the task returns), routes.
+  - The role M(linuxnet.netns.topology) wraps this module, with presets, verification and graphs.
+options:
+  namespaces:
+    description:
+      - Namespaces, each a mapping with C(name) (required), C(forwarding) (bool; sets IPv4 and IPv6
+        forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
+        sysctls) and C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
+        M(linuxnet.netns.netns_route)).
+      - A namespace named by an endpoint or a bridge but not listed here is created all the same.
+    type: list
+    elements: dict
+    default: []
+  bridges:
+    description:
+      - Bridges, each a mapping with C(name) (required), C(netns) (omitted, the host namespace),
+        C(addresses) (CIDR list), C(stp) (bool) and C(mtu).
+    type: list
+    elements: dict
+    default: []
+  links:
+    description:
+      - veth pairs, each a mapping with C(endpoints) (exactly two) and C(mtu).
+      - Each endpoint is a mapping with C(name) (required), C(netns) (omitted, the host namespace),
+        C(addresses) (CIDR list) and C(bridge) (a bridge declared in the same namespace that this end
+        becomes a port of).
+    type: list
+    elements: dict
+    default: []
+  state:
+    description:
+      - V(present) builds what is described and corrects what differs.
+      - V(absent) removes what is described and nothing else. Namespaces go with everything inside
+        them; links and bridges in the host namespace are removed one by one.
+    type: str
+    choices: [present, absent]
+    default: present
+  verify:
+    description:
+      - After applying, ping across every link and bridge segment and along the routed paths the
+        description implies, from Python inside the namespaces (no C(ping) binary needed), and fail
+        if any probe gets no answer. Not done in check mode.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - linuxnet.netns.common
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: linux
+author:
+  - linuxnet.netns developers (@linuxnet)
+"""
+
+EXAMPLES = r"""
+- name: Two namespaces on a bridge in a hub, with a routed default
+  linuxnet.netns.netns_topology:
+    namespaces:
+      - name: red
+        routes:
+          - {to: default, via: 198.18.1.1}
+      - name: hub
+        forwarding: true
+    bridges:
+      - {name: br-lab, netns: hub, addresses: [198.18.1.1/24]}
+    links:
+      - endpoints:
+          - {netns: red, name: eth0, addresses: [198.18.1.2/24, "2001:db8:1::2/64"]}
+          - {netns: hub, name: red-br, bridge: br-lab}
+      - endpoints:
+          - {netns: blue, name: eth0, addresses: [198.18.1.3/24]}
+          - {netns: hub, name: blue-br, bridge: br-lab}
+    verify: true
+  register: lab
+
+- name: Show the reachability matrix
+  ansible.builtin.debug:
+    var: lab.verification.matrix
+
+- name: Remove the lab
+  linuxnet.netns.netns_topology:
+    namespaces: [{name: red}, {name: blue}, {name: hub}]
+    state: absent
+"""
+
+RETURN = r"""
+changes:
+  description: The changes made, or in check mode the changes that would be made, in the order applied.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: Kind of object (netns, bridge, veth, address, route).
+      type: str
+      sample: veth
+    target:
+      description: The object changed.
+      type: str
+      sample: veth eth0 in namespace 'red'
+    action:
+      description: What was done to it.
+      type: str
+      choices: [create, update, delete, recreate]
+      sample: create
+counts:
+  description: Number of changes per action.
+  returned: success
+  type: dict
+  sample: {"create": 12, "update": 0, "delete": 0, "recreate": 0}
+created:
+  description: Targets created (or recreated).
+  returned: success
+  type: list
+  elements: str
+  sample: ["netns red", "veth eth0 in namespace 'red'"]
+updated:
+  description: Targets changed in place.
+  returned: success
+  type: list
+  elements: str
+  sample: ["addresses of eth0 in namespace 'red'"]
+removed:
+  description: Targets removed.
+  returned: success
+  type: list
+  elements: str
+  sample: ["netns red"]
+verification:
+  description: Results of the probes, when O(verify=true) and not in check mode.
+  returned: when verify is true and not in check mode
+  type: dict
+  contains:
+    probes:
+      description: Number of probes sent.
+      type: int
+      sample: 12
+    failed:
+      description: Number of probes that got no answer.
+      type: int
+      sample: 0
+    matrix:
+      description: Lines of a reachability matrix (rows ping columns; C(ok), C(FAIL), or C(-) for
+        not probed); empty for more than 16 namespaces.
+      type: list
+      elements: str
+      sample: ["      |   blue    red", "  blue |      -     ok", "   red |     ok      -"]
+    unreachable:
+      description: The probes that got no answer.
+      type: list
+      elements: dict
+      sample: [{"from": "red", "to": "blue", "address": "198.18.1.3", "kind": "segment"}]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils.probe import ping_all
+from ansible_collections.linuxnet.netns.plugins.module_utils.reachability import HOST, matrix, probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.topology import plan_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils.runner import STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
+
+
+class VerificationFailed(NetnsError):
+    """Some probes got no answer; `result` carries the verification for the failed task."""
+
+    def __init__(self, verification):
+        failures = ", ".join(f"{u['from']} -> {u['to']} ({u['address']})" for u in verification["unreachable"][:10])
+        super().__init__(f"{verification['failed']} of {verification['probes']} probes got no answer: {failures}")
+        self.result = {"verification": verification}
+
+
+def verify(view, topology):
+    probes = probes_for(topology)
+    results = ping_all(view.sessions, [(probe.source, probe.address) for probe in probes])
+    unreachable = [
+        {"from": probe.source or HOST, "to": probe.target or HOST, "address": str(probe.address), "kind": probe.kind}
+        for probe, answered in zip(probes, results) if not answered
+    ]
+    verification = {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, results),
+                    "unreachable": unreachable}
+    if unreachable:
+        raise VerificationFailed(verification)
+    return {"verification": verification}
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "namespaces": {"type": "list", "elements": "dict", "default": []},
+            "bridges": {"type": "list", "elements": "dict", "default": []},
+            "links": {"type": "list", "elements": "dict", "default": []},
+            "state": STATE_OPTION,
+            "verify": {"type": "bool", "default": False},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    topology = {}
+
+    def build(view, plan):
+        topology["declared"] = Topology(params["namespaces"], params["bridges"], params["links"], params["state"])
+        plan_topology(view, topology["declared"], plan)
+        return _summary(plan)
+
+    wants_verification = params["verify"] and params["state"] == "present"
+    execute(module, build, after_apply=(lambda view: verify(view, topology["declared"])) if wants_verification else None)
+
+
+def _summary(plan):
+    targets = {action: [c.target for c in plan.changes if c.action == action]
+               for action in (CREATE, UPDATE, DELETE, RECREATE)}
+    return {
+        "counts": plan.counts(),
+        "created": targets[CREATE] + targets[RECREATE],
+        "updated": targets[UPDATE],
+        "removed": targets[DELETE],
+    }
+
+
+if __name__ == "__main__":
+    main()
