@@ -11,6 +11,7 @@ networks and forwarding carry a packet there and back (all pairs up to MATRIX_LI
 namespaces, beyond that from the first namespace to every other and back).
 """
 
+import re
 from dataclasses import dataclass
 
 SEGMENT_ALL_PAIRS = 8
@@ -123,7 +124,7 @@ def probes_for(topology):
             if own.version == address.version:
                 add(source, target, address.ip, "segment")
 
-    names = sorted({netns for netns in network.attached}, key=lambda name: (name is not None, name or ""))
+    names = sorted(network.attached, key=_natural)
     if len(names) <= MATRIX_LIMIT:
         pairs = [(a, b) for a in names for b in names if a != b]
     else:
@@ -135,6 +136,13 @@ def probes_for(topology):
             if targets and _round_trip(network, source, target, targets[0]):
                 add(source, target, targets[0], "routed")
     return probes
+
+
+def _natural(name):
+    """Sort key: the host first, then names with their numbers in numeric order (lab-2 before lab-10)."""
+    if name is None:
+        return (0, [])
+    return (1, [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)])
 
 
 def _round_trip(network, source, target, ip):
@@ -150,7 +158,7 @@ def matrix(probes, results):
     for probe, answered in zip(probes, results):
         pair = (probe.source, probe.target)
         outcome[pair] = outcome.get(pair, True) and answered
-    names = sorted({name for pair in outcome for name in pair}, key=lambda name: (name is not None, name or ""))
+    names = sorted({name for pair in outcome for name in pair}, key=_natural)
     if len(names) > MATRIX_LIMIT:
         return []
     labels = [name if name is not None else HOST for name in names]

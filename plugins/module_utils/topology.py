@@ -157,7 +157,8 @@ class Topology:
     def segments(self):
         """Each layer-2 segment as a list of ((netns, interface), address) pairs.
 
-        A link is a segment of its two ends; ends on a bridge join the bridge's segment.
+        A link is a segment of its two ends; ends on a bridge join the bridge's segment, which
+        lists the bridge's own addresses first.
         """
         parent = {}
 
@@ -167,6 +168,10 @@ class Topology:
             return node
 
         members = {}
+        for (netns, name), addresses in self.bridge_addresses.items():
+            node = ("bridge", netns, name)
+            find(node)
+            members.setdefault(node, []).extend(((netns, name), address) for address in addresses)
         for link in self.links:
             nodes = []
             for end in (link.a, link.b):
@@ -174,10 +179,6 @@ class Topology:
                 nodes.append(node)
                 members.setdefault(node, []).extend(((end.netns, end.name), address) for address in end.addresses)
             parent[find(nodes[0])] = find(nodes[1])
-        for (netns, name), addresses in self.bridge_addresses.items():
-            node = ("bridge", netns, name)
-            find(node)
-            members.setdefault(node, []).extend(((netns, name), address) for address in addresses)
         grouped = {}
         for node, entries in members.items():
             grouped.setdefault(find(node), []).extend(entries)

@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils.graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
+
+
+def topology_preset(preset):
+    try:
+        return expand(preset)
+    except NetnsError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+def topology_graph(description, fmt="mermaid"):
+    try:
+        return render(description, fmt)
+    except NetnsError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"topology_preset": topology_preset, "topology_graph": topology_graph}
