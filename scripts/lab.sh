@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: build the example lab on this host, show that it works, then tear it down
-# (LAB_KEEP=1 leaves it up; remove it later with: scripts/lab.sh absent).
+# The main job: build the example lab (a 10-namespace star and a 4-hop routed chain) on this host
+# with the topology role, verify it with pings, show the reachability matrices, then tear it down.
+# LAB_KEEP=1 leaves it up; remove it later with: scripts/lab.sh absent
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=$("$root/scripts/bootstrap.sh")
@@ -10,11 +11,14 @@ trap 'rm -rf "$collections"' EXIT
 mkdir -p "$collections/ansible_collections/linuxnet"
 ln -s "$root" "$collections/ansible_collections/linuxnet/netns"
 export ANSIBLE_COLLECTIONS_PATH=$collections
-play() { ansible-playbook -i localhost, "$root/examples/pair.yml" "$@"; }
-if [[ ${1:-} == absent ]]; then play -e lab_state=absent; exit; fi
+play() { ansible-playbook -i localhost, "$root/examples/lab.yml" "$@"; }
+if [[ ${1:-} == absent ]]; then play -e topology_state=absent; exit; fi
 play
+echo "Second run, which must change nothing:"
+play | tail -2
 if [[ ${LAB_KEEP:-0} != 1 ]]; then
-  play -e lab_state=absent
+  play -e topology_state=absent | tail -2
+  echo "The lab was removed. LAB_KEEP=1 bash scripts/lab.sh leaves it up."
 else
-  echo "The lab is up: ip netns list; remove it with: scripts/lab.sh absent"
+  echo "The lab is up (ip netns list); graphs in /tmp/linuxnet-netns-lab; remove it with: bash scripts/lab.sh absent"
 fi

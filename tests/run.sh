@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as root on a Debian machine, from a clean clone:  bash tests/run.sh
 # Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
-# venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), ansible-lint,
-# a galaxy build/install round trip, and a leak check against the host's namespaces and links.
+# venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
+# scenarios of the topology role, ansible-lint, a docs-are-current check, changelog lint, a galaxy
+# build/install round trip, and a leak check against the host's namespaces and links.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units sanity integration integration-debian lint galaxy}
+stages=${LINUXNET_STAGES:-units sanity integration integration-debian molecule lint docs changelog galaxy}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -58,7 +59,10 @@ stage sanity ansible-test sanity --local --python "$pyver"
 stage integration no_skips ansible-test integration --local --python "$pyver" --requirements --allow-destructive
 stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
   ansible-playbook -i localhost, tests/integration/run-targets.yml -e target_python=/usr/bin/python3
+stage molecule molecule test --all
 stage lint ansible-lint
+stage docs bash scripts/docs.sh --check
+stage changelog antsibull-changelog lint
 stage galaxy bash tests/galaxy-roundtrip.sh "$work"
 
 # Leak check: whatever the stages did, the host must hold exactly what it held before.

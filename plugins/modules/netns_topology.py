@@ -15,10 +15,10 @@ description:
     (an endpoint on a bridge that is not declared, a route via an address on no link), an interface
     name used twice in one namespace, names over the kernel's limits, and an address used twice on
     one segment or in one namespace are errors naming the object.
-  - Order of work: namespaces (loopback up, forwarding), bridges, veth pairs (each end directly in its
+  - Order of work, namespaces (loopback up, forwarding), bridges, veth pairs (each end directly in its
     namespace and on its bridge), addresses (without duplicate address detection, so that they are
     usable when the task returns), routes.
-  - The role M(linuxnet.netns.topology) wraps this module, with presets, verification and graphs.
+  - The role C(linuxnet.netns.topology) wraps this module, with presets, verification and graphs.
 options:
   namespaces:
     description:
