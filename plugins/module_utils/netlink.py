@@ -349,12 +349,14 @@ class Session:
         nsid = reply.get("nsid") if isinstance(reply, dict) else None
         return nsid if nsid is not None and nsid >= 0 else None
 
-    def link_index(self, name):
-        with _request(f"look up interface {name!r} in {self.label}"):
-            found = self._ipr.link_lookup(ifname=name)
-        if not found:
-            raise NotFoundError(f"interface {name!r} does not exist in {self.label}")
-        return found[0]
+    def link_named(self, name):
+        """The one link called `name`, asked for alone (no dump), or None."""
+        try:
+            return _link_from(self._ipr.link("get", ifname=name)[0])
+        except NetlinkError as exc:
+            if getattr(exc, "code", 0) == errno.ENODEV:
+                return None
+            raise KernelError(f"look up interface {name!r} in {self.label} failed: {_kernel_reason(exc.code)}") from None
 
     # links
     def add_veth(self, name, peer, peer_session, mtu=None, master=None):

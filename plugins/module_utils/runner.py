@@ -16,11 +16,12 @@ STATE_OPTION = {"type": "str", "default": "present", "choices": ["present", "abs
 NETNS_OPTION = {"type": "str"}
 
 
-def execute(module, build_plan, after_apply=None):
+def execute(module, build_plan, after_apply=None, invocation=None):
     """Validate and plan through build_plan(view, plan), apply unless in check mode, report.
 
     build_plan may return a dict of extra result keys; so may after_apply(view), which runs
     after a real apply (a NetnsError it raises may carry a `result` dict to report).
+    invocation replaces the echo of all module arguments in the result (large for topologies).
     """
     plan = Plan()
 
@@ -34,6 +35,8 @@ def execute(module, build_plan, after_apply=None):
 
     extra = _guarded(module, run, plan)
     result = {"changed": plan.changed, "changes": plan.summary(), **extra}
+    if invocation is not None:
+        result["invocation"] = invocation
     if module._diff:
         result["diff"] = plan.diff()
     module.exit_json(**result)

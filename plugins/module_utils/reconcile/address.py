@@ -66,4 +66,4 @@ def _apply(view, wanted, to_remove, to_add):
         session.delete_address(index, wanted.interface, address)
     for address in to_add:
         session.add_address(index, wanted.interface, address, nodad=wanted.nodad)
-    view.invalidate(wanted.netns)
+    view.addresses_changed(wanted.netns)

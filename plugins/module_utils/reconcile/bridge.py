@@ -68,7 +68,7 @@ def _apply(view, bridge, before, after):
     session = view.session(bridge.netns)
     if before is None:
         session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu)
-        view.invalidate(bridge.netns)
+        view.link_changed(bridge.netns, bridge.name)
         before = {"up": True, "stp": after["stp"], "mtu": after["mtu"], "ports": []}
     index = view.index_of(bridge.netns, bridge.name)
     changes = {}
@@ -80,11 +80,13 @@ def _apply(view, bridge, before, after):
         changes["stp"] = after["stp"]
     if changes:
         session.set_link(index, bridge.name, **changes)
+        view.link_changed(bridge.netns, bridge.name)
     for port in sorted(set(before["ports"]) - set(after["ports"])):
         session.set_link(view.index_of(bridge.netns, port), port, master=0)
+        view.link_changed(bridge.netns, port)
     for port in sorted(set(after["ports"]) - set(before["ports"])):
         session.set_link(view.index_of(bridge.netns, port), port, master=index)
-    view.invalidate(bridge.netns)
+        view.link_changed(bridge.netns, port)
 
 
 def _plan_absent(view, bridge, plan):
@@ -101,6 +103,6 @@ def _plan_absent(view, bridge, plan):
 
     def delete():
         view.session(bridge.netns).delete_link(view.index_of(bridge.netns, bridge.name), bridge.name)
-        view.invalidate(bridge.netns)
+        view.link_changed(bridge.netns, bridge.name)
 
     plan.add(KIND, bridge.target, DELETE, before, None, delete)

@@ -12,6 +12,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan impo
 
 KIND = "netns"
 LOOPBACK = "lo"
+LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 
 
 def plan_namespace(view, namespace, plan):
@@ -51,20 +52,15 @@ def _require_known_sysctls(sysctls):
 
 def _create(view, namespace):
     netlink.create_namespace(namespace.name)
-    view.invalidate(namespace.name)
-    _bring_loopback_up(view, namespace.name)
+    view.session(namespace.name).set_link(LOOPBACK_INDEX, LOOPBACK, up=True)
     _write_sysctls(view, namespace.name, namespace.sysctls)
 
 
 def _update(view, namespace, before):
     if not before["loopback_up"]:
-        _bring_loopback_up(view, namespace.name)
+        view.session(namespace.name).set_link(view.index_of(namespace.name, LOOPBACK), LOOPBACK, up=True)
     changed = {key: value for key, value in namespace.sysctls.items() if before["sysctls"].get(key) != value}
     _write_sysctls(view, namespace.name, changed)
-
-
-def _bring_loopback_up(view, name):
-    view.session(name).set_link(view.index_of(name, LOOPBACK), LOOPBACK, up=True)
 
 
 def _write_sysctls(view, name, sysctls):
@@ -75,5 +71,5 @@ def _write_sysctls(view, name, sysctls):
 
 def _remove(view, name):
     view.sessions.forget(name)
-    view.invalidate(name)
+    view.namespace_removed(name)
     netlink.remove_namespace(name)

@@ -21,8 +21,7 @@ def plan_route(view, route, plan):
     current = _find(view, route)
     if route.state == ABSENT:
         if current is not None:
-            plan.add(KIND, route.target, DELETE, _describe(view, route, current), None,
-                     lambda: view.session(route.netns).delete_route(route.destination, route.effective_metric))
+            plan.add(KIND, route.target, DELETE, _describe(view, route, current), None, lambda: _delete(view, route))
         return
     if route.interface is not None:
         view.require_link(route.netns, route.interface)
@@ -77,4 +76,9 @@ def _require_on_link(view, route):
 def _replace(view, route):
     oif = view.index_of(route.netns, route.interface) if route.interface is not None else None
     view.session(route.netns).replace_route(route.destination, route.via, oif, route.effective_metric)
-    view.invalidate_routes(route.netns)
+    view.routes_changed(route.netns)
+
+
+def _delete(view, route):
+    view.session(route.netns).delete_route(route.destination, route.effective_metric)
+    view.routes_changed(route.netns)

@@ -153,7 +153,12 @@ def _plan_absent(view, veth, plan):
         )
     peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
-    plan.add(KIND, veth.target, DELETE, before, None, lambda: _delete(view, netns, link.name))
+    def delete():
+        _delete(view, netns, link.name)
+        if peer is not None:
+            view.link_changed(peer_netns, peer.name)
+
+    plan.add(KIND, veth.target, DELETE, before, None, delete)
 
 
 def _create(view, veth):
@@ -161,8 +166,8 @@ def _create(view, veth):
     peer_session = view.session(veth.peer_netns)
     master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
     session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
-    view.invalidate(veth.netns)
-    view.invalidate(veth.peer_netns)
+    view.link_changed(veth.netns, veth.name)
+    view.link_changed(veth.peer_netns, veth.peer)
     # The kernel refuses to bring the peer up in the creating request; it is set up from its side.
     peer_master = view.index_of(veth.peer_netns, veth.peer_bridge) if veth.peer_bridge is not None else None
     peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True, master=peer_master)
@@ -180,8 +185,9 @@ def _update(view, veth, current):
             changes["master"] = view.index_of(netns, bridge)
         if changes:
             view.session(netns).set_link(view.index_of(netns, name), name, **changes)
+            view.link_changed(netns, name)
 
 
 def _delete(view, netns, name):
     view.session(netns).delete_link(view.index_of(netns, name), name)
-    view.invalidate(netns)
+    view.link_changed(netns, name)

@@ -6,8 +6,9 @@
 Each namespace is dumped once (links, addresses, routes, each on first use) and cached.
 While a plan is being made, the view also records what the plan will create or remove,
 so that later objects are planned against the state the earlier changes will leave.
-During apply, whoever creates or deletes links calls ``invalidate`` so that the next
-lookup dumps that namespace again.
+During apply, whoever creates or deletes a link calls ``link_changed`` so that the next
+lookup of that one name asks the kernel for it alone; a namespace is never dumped again
+because one of its links changed (a hub with a thousand ports would be read a thousand times).
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
@@ -24,6 +25,7 @@ class KernelView:
         self._namespaces_to_create = set()
         self._namespaces_to_remove = set()
         self._links_to_create = set()  # (netns, name): created or recreated by the plan
+        self._links_changed = set()  # (netns, name): changed during apply, to be read again
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
     # namespaces
@@ -60,7 +62,18 @@ class KernelView:
         return self._links[netns]
 
     def link(self, netns, name):
-        return self.links(netns).get(name)
+        links = self.links(netns)
+        if (netns, name) in self._links_changed:
+            self._links_changed.discard((netns, name))
+            fresh = self.session(netns).link_named(name)
+            if fresh is None:
+                links.pop(name, None)
+            else:
+                links[name] = fresh
+        return links.get(name)
+
+    def link_changed(self, netns, name):
+        self._links_changed.add((netns, name))
 
     def link_by_index(self, netns, index):
         for link in self.links(netns).values():
@@ -79,21 +92,21 @@ class KernelView:
             raise NotFoundError(f"interface {name!r} does not exist in {where(netns)}")
 
     def index_of(self, netns, name):
-        """The current ifindex of `name`, dumping the namespace again if the cache is stale."""
         link = self.link(netns, name)
-        if link is None:
-            self.invalidate(netns)
-            link = self.link(netns, name)
         if link is None:
             raise NotFoundError(f"interface {name!r} does not exist in {where(netns)}")
         return link.index
 
-    def invalidate(self, netns):
+    def namespace_removed(self, netns):
         self._links.pop(netns, None)
         self._addresses.pop(netns, None)
         self._routes.pop(netns, None)
+        self._links_changed = {(ns, name) for ns, name in self._links_changed if ns != netns}
 
-    def invalidate_routes(self, netns):
+    def addresses_changed(self, netns):
+        self._addresses.pop(netns, None)
+
+    def routes_changed(self, netns):
         self._routes.pop(netns, None)
 
     # addresses and routes

@@ -1,0 +1,272 @@
+"""Benchmark of the topology role against baselines of our own making, measured in one run.
+
+    bash bench/run.sh [--sizes 10,100,1000] [--repeat 3] [--loop-size 200] [--single 20]
+                      [--linear 100] [--output DIR]
+
+Prints a table of medians and the ratios that docs/performance.md states as goals, and writes
+results.json, table.md and chart.svg into DIR (default: docs/performance/).
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+
+
+def run(command, env=None, stdin=None):
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, input=stdin, text=True, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, command))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return elapsed, done.stdout
+
+
+def playbook(name, **extra):
+    command = ["ansible-playbook", "-i", "localhost,", str(HERE / name)]
+    for key, value in extra.items():
+        command += ["-e", f"{key}={value}"]
+    return command
+
+
+def changed_count(output):
+    found = re.search(r"localhost\s+: ok=\d+\s+changed=(\d+)", output)
+    return int(found.group(1)) if found else None
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.samples = {}
+
+    def record(self, what, size, seconds):
+        self.samples.setdefault((what, size), []).append(seconds)
+
+    def median(self, what, size):
+        values = self.samples.get((what, size))
+        return statistics.median(values) if values else None
+
+    def role(self, kind, size, prefix, state="present"):
+        seconds, output = run(playbook("preset.yml", kind=kind, size=size, prefix=prefix, topology_state=state))
+        return seconds, changed_count(output)
+
+    def star(self, size, repeat):
+        prefix = f"lnb{repeat}s{size}"
+        seconds, _ = self.role("star", size, prefix)
+        self.record("role build", size, seconds)
+        seconds, changed = self.role("star", size, prefix)
+        if changed != 0:
+            sys.exit(f"the re-run of the star of {size} changed {changed} tasks")
+        self.record("role re-run", size, seconds)
+        self.record("module peak MB", size, self.module_memory(size, prefix))
+        seconds, _ = self.role("star", size, prefix, "absent")
+        self.record("role teardown", size, seconds)
+        self.wait_for_kernel()
+
+        for action in ("build", "check", "teardown"):
+            seconds, _ = run([PYTHON, str(HERE / "baseline_pyroute2.py"), action, str(size), prefix])
+            self.record(f"pyroute2 {action}", size, seconds)
+        self.wait_for_kernel()
+        for action in ("build", "teardown"):
+            seconds, _ = run([PYTHON, str(HERE / "ip_batch.py"), action, str(size), prefix])
+            self.record(f"ip -batch {action}", size, seconds)
+        self.wait_for_kernel()
+
+    def module_memory(self, size, prefix):
+        """Peak RSS (MB) of the netns_topology module process converging the built star (no change)."""
+        code = (
+            "import json, resource, subprocess, sys\n"
+            "subprocess.run([sys.executable, sys.argv[1], sys.argv[2]], check=True, capture_output=True)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        )
+        description = json.loads(run(playbook_preset_json(size, prefix))[1])
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump({"ANSIBLE_MODULE_ARGS": description}, handle)
+        env = dict(os.environ, PYTHONPATH=os.environ["LINUXNET_COLLECTIONS"])
+        try:
+            _seconds, output = run([PYTHON, "-c", code, str(ROOT / "plugins/modules/netns_topology.py"), handle.name], env=env)
+        finally:
+            os.unlink(handle.name)
+        return int(output.strip()) / 1024
+
+    def linear(self, size):
+        prefix = f"lnbl{size}"
+        for label, state in (("role build", "present"), ("role re-run", "present"), ("role teardown", "absent")):
+            seconds, _ = self.role("linear", size, prefix, state)
+            self.record(f"linear {label}", size, seconds)
+        self.wait_for_kernel()
+
+    def loop(self, size):
+        """One `command: ip ...` task per object, against the role, on the same star."""
+        prefix = f"lnbp{size}"
+        commands = [f"ip netns add {prefix}-hub", f"ip -n {prefix}-hub link set lo up",
+                    f"ip -n {prefix}-hub link add br0 type bridge", f"ip -n {prefix}-hub link set br0 up",
+                    f"ip -n {prefix}-hub addr add 198.18.0.1/16 dev br0"]
+        for leaf in range(1, size + 1):
+            host = 198 * 2 ** 24 + 18 * 2 ** 16 + leaf + 1
+            address = ".".join(str(host >> shift & 255) for shift in (24, 16, 8, 0))
+            commands += [
+                f"ip netns add {prefix}-{leaf}", f"ip -n {prefix}-{leaf} link set lo up",
+                f"ip link add p{leaf} netns {prefix}-hub type veth peer name eth0 netns {prefix}-{leaf}",
+                f"ip -n {prefix}-hub link set p{leaf} master br0 up", f"ip -n {prefix}-{leaf} link set eth0 up",
+                f"ip -n {prefix}-{leaf} addr add {address}/16 dev eth0",
+            ]
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+            handle.write("\n".join(commands))
+        try:
+            seconds, _ = run(playbook("loop.yml", commands_file=handle.name))
+        finally:
+            os.unlink(handle.name)
+        self.record("task-per-object loop", size, seconds)
+        self.record("task-per-object tasks", size, len(commands))
+        run([PYTHON, str(HERE / "ip_batch.py"), "teardown", str(size), prefix])
+        self.wait_for_kernel()
+        seconds, _ = self.role("star", size, prefix)
+        self.record("role build", size, seconds)
+        self.role("star", size, prefix, "absent")
+        self.wait_for_kernel()
+
+    def single(self, count):
+        prefix = f"lnbn{count}"
+        for how in ("module", "command"):
+            seconds, _ = run(playbook("single.yml", how=how, count=count, prefix=prefix))
+            self.record(f"{how} task loop", count, seconds)
+            run(playbook("single.yml", how="command", count=count, prefix=prefix, state="absent"))
+
+    @staticmethod
+    def wait_for_kernel():
+        """Namespace removal finishes asynchronously in the kernel; let it settle between runs."""
+        time.sleep(1)
+
+
+def playbook_preset_json(size, prefix):
+    code = (
+        "import json, sys\n"
+        "from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand\n"
+        "print(json.dumps(expand({'name': 'star', 'size': int(sys.argv[1]), 'prefix': sys.argv[2]})))\n"
+    )
+    return [PYTHON, "-c", code, str(size), prefix]
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if numerator and denominator else None
+
+
+def report(bench, args):
+    sizes = args.sizes
+    rows = ["| N | role build | pyroute2 build | ip -batch build | role re-run | pyroute2 check | "
+            "role teardown | pyroute2 teardown | ip -batch teardown | role build per namespace | module peak MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for size in sizes:
+        m = lambda what: bench.median(what, size)  # noqa: E731
+        cells = [m("role build"), m("pyroute2 build"), m("ip -batch build"), m("role re-run"), m("pyroute2 check"),
+                 m("role teardown"), m("pyroute2 teardown"), m("ip -batch teardown")]
+        per = m("role build") / (size + 1) * 1000
+        rows.append(f"| {size} | " + " | ".join(f"{c:.2f} s" for c in cells)
+                    + f" | {per:.1f} ms | {m('module peak MB'):.0f} |")
+    top = max(sizes)
+    goals = [
+        ("cold build of the star, role / pyroute2 script", ratio(bench.median("role build", top), bench.median("pyroute2 build", top)), "<= 1.5", top),
+        ("no-change re-run, role / pyroute2 read-and-compare", ratio(bench.median("role re-run", top), bench.median("pyroute2 check", top)), "<= 1.5", top),
+        ("ip -batch build / role build", ratio(bench.median("ip -batch build", top), bench.median("role build", top)), ">= 1.5", top),
+        ("task-per-object loop / role build", ratio(bench.median("task-per-object loop", args.loop_size), bench.median("role build", args.loop_size)), ">= 50", args.loop_size),
+        ("netns module task / command: ip netns add task", ratio(bench.median("module task loop", args.single), bench.median("command task loop", args.single)), "<= 1.3", args.single),
+        ("module peak memory (MB)", bench.median("module peak MB", top), "<= 100", top),
+    ]
+    lines = ["| goal | N | measured | target |", "|---|---|---|---|"]
+    for name, value, target, size in goals:
+        lines.append(f"| {name} | {size} | {value:.2f} | {target} |" if value is not None else f"| {name} | {size} | - | {target} |")
+    if args.linear:
+        lines += ["", f"Linear chain of {args.linear} through the role: build "
+                  f"{bench.median('linear role build', args.linear):.2f} s, re-run {bench.median('linear role re-run', args.linear):.2f} s, "
+                  f"teardown {bench.median('linear role teardown', args.linear):.2f} s."]
+    lines += ["", f"Task-per-object loop at N = {args.loop_size}: {bench.median('task-per-object tasks', args.loop_size):.0f} tasks in "
+              f"{bench.median('task-per-object loop', args.loop_size):.1f} s; the role: {bench.median('role build', args.loop_size):.2f} s."]
+    return "\n".join(rows) + "\n\n" + "\n".join(lines) + "\n"
+
+
+def chart(bench, args):
+    """Time against N, log-log, as a small hand-written SVG."""
+    import math
+    series = [("role build", "#1f77b4"), ("pyroute2 build", "#2ca02c"), ("ip -batch build", "#ff7f0e"),
+              ("task-per-object loop", "#d62728")]
+    points = {name: sorted((size, value) for (what, size), values in bench.samples.items() if what == name
+                           for value in [statistics.median(values)]) for name, _ in series}
+    all_values = [v for pts in points.values() for _, v in pts] or [1]
+    all_sizes = [s for pts in points.values() for s, _ in pts] or [10]
+    x0, x1 = math.log10(min(all_sizes)), math.log10(max(all_sizes)) + 1e-9
+    y0, y1 = math.floor(math.log10(min(all_values))), math.ceil(math.log10(max(all_values)))
+    y1 = max(y1, y0 + 1)
+    width, height, margin = 640, 400, 60
+    sx = lambda n: margin + (math.log10(n) - x0) / (x1 - x0) * (width - 2 * margin)  # noqa: E731
+    sy = lambda t: height - margin - (math.log10(t) - y0) / (y1 - y0) * (height - 2 * margin)  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">Star topology: time against N (log-log)</text>']
+    for exponent in range(y0, y1 + 1):
+        y = sy(10 ** exponent)
+        out.append(f'<line x1="{margin}" y1="{y:.1f}" x2="{width - margin}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{margin - 6}" y="{y + 4:.1f}" text-anchor="end">{10 ** exponent:g} s</text>')
+    for size in sorted(set(all_sizes)):
+        out.append(f'<text x="{sx(size):.1f}" y="{height - margin + 16}" text-anchor="middle">{size}</text>')
+    out.append(f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">namespaces (N)</text>')
+    for index, (name, colour) in enumerate(series):
+        pts = points[name]
+        if pts:
+            path = " ".join(f"{sx(s):.1f},{sy(v):.1f}" for s, v in pts)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            out += [f'<circle cx="{sx(s):.1f}" cy="{sy(v):.1f}" r="3" fill="{colour}"/>' for s, v in pts]
+        out.append(f'<rect x="{margin + 10}" y="{margin + index * 18 - 9}" width="12" height="4" fill="{colour}"/>')
+        out.append(f'<text x="{margin + 28}" y="{margin + index * 18 - 3}">{name}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,1000", type=lambda text: [int(n) for n in text.split(",")])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--loop-size", type=int, default=200)
+    parser.add_argument("--single", type=int, default=20)
+    parser.add_argument("--linear", type=int, default=100)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance"))
+    args = parser.parse_args()
+    bench = Bench(args)
+    started = time.time()
+    for size in args.sizes:
+        for repeat in range(args.repeat):
+            print(f"star N={size} run {repeat + 1}/{args.repeat}", flush=True)
+            bench.star(size, repeat)
+    if args.linear:
+        print(f"linear N={args.linear}", flush=True)
+        bench.linear(args.linear)
+    print(f"task-per-object loop N={args.loop_size}", flush=True)
+    bench.loop(args.loop_size)
+    for repeat in range(args.repeat):
+        print(f"single-object tasks x{args.single} run {repeat + 1}/{args.repeat}", flush=True)
+        bench.single(args.single)
+    table = report(bench, args)
+    print()
+    print(table)
+    output = pathlib.Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "table.md").write_text(table)
+    (output / "chart.svg").write_text(chart(bench, args))
+    (output / "results.json").write_text(json.dumps(
+        {"sizes": args.sizes, "repeat": args.repeat, "seconds": round(time.time() - started),
+         "samples": {f"{what} @ {size}": values for (what, size), values in sorted(bench.samples.items())}},
+        indent=1))
+    print(f"wrote {output}/table.md, chart.svg, results.json in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
