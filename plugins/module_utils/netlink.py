@@ -371,14 +371,14 @@ class Session:
         with _request(f"create veth {name!r} with peer {peer!r} in {where}"):
             self._ipr.link("add", ifname=name, kind="veth", state="up", peer=peer_spec, **extra)
 
-    def add_bridge(self, name, stp=None, mtu=None):
-        extra = {}
+    def add_bridge(self, name, stp=None, mtu=None, up=True):
+        extra = {"state": "up" if up else "down"}
         if stp is not None:
             extra["br_stp_state"] = int(stp)
         if mtu is not None:
             extra["mtu"] = mtu
         with _request(f"create bridge {name!r} in {self.label}"):
-            self._ipr.link("add", ifname=name, kind="bridge", state="up", **extra)
+            self._ipr.link("add", ifname=name, kind="bridge", **extra)
 
     def set_link(self, index, name, up=None, mtu=None, master=None, stp=None):
         changes = {}

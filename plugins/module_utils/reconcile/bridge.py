@@ -31,6 +31,9 @@ def plan_bridge(view, bridge, plan):
         return
     if link is None:
         view.expect_link_created(bridge.netns, bridge.name)
+        # A new bridge stays down until every port is on it: while it is up, each port that comes up
+        # floods its IPv6 DAD and MLD packets to all the others, which makes building a star quadratic.
+        plan.at_end(lambda: _bring_up(view, bridge))
     plan.add(KIND, bridge.target, CREATE if before is None else UPDATE, before, after,
              lambda: _apply(view, bridge, before, after))
 
@@ -67,9 +70,9 @@ def _wanted(bridge, before):
 def _apply(view, bridge, before, after):
     session = view.session(bridge.netns)
     if before is None:
-        session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu)
+        session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
         view.link_changed(bridge.netns, bridge.name)
-        before = {"up": True, "stp": after["stp"], "mtu": after["mtu"], "ports": []}
+        before = {"up": True, "stp": after["stp"], "mtu": after["mtu"], "ports": []}  # up comes at the end
     index = view.index_of(bridge.netns, bridge.name)
     changes = {}
     if not before["up"]:
@@ -106,3 +109,8 @@ def _plan_absent(view, bridge, plan):
         view.link_changed(bridge.netns, bridge.name)
 
     plan.add(KIND, bridge.target, DELETE, before, None, delete)
+
+
+def _bring_up(view, bridge):
+    view.session(bridge.netns).set_link(view.index_of(bridge.netns, bridge.name), bridge.name, up=True)
+    view.link_changed(bridge.netns, bridge.name)

@@ -33,6 +33,11 @@ class Plan:
     def __init__(self):
         self.changes = []
         self.applied = []
+        self._last = []  # steps of planned changes that must wait until every change is applied
+
+    def at_end(self, step):
+        """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
+        self._last.append(step)
 
     def add(self, kind, target, action, before, after, run):
         self.changes.append(Change(kind, target, action, before, after, run))
@@ -45,6 +50,8 @@ class Plan:
         for change in self.changes:
             change.run()
             self.applied.append(change)
+        for step in self._last:
+            step()
 
     def summary(self):
         return [change.summary() for change in self.changes]

@@ -26,6 +26,8 @@ class KernelView:
         self._namespaces_to_remove = set()
         self._links_to_create = set()  # (netns, name): created or recreated by the plan
         self._links_changed = set()  # (netns, name): changed during apply, to be read again
+        self._all_namespaces = None
+        self._by_index = {}  # netns -> {ifindex: Link}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
     # namespaces
@@ -70,16 +72,16 @@ class KernelView:
                 links.pop(name, None)
             else:
                 links[name] = fresh
+            self._by_index.pop(netns, None)
         return links.get(name)
 
     def link_changed(self, netns, name):
         self._links_changed.add((netns, name))
 
     def link_by_index(self, netns, index):
-        for link in self.links(netns).values():
-            if link.index == index:
-                return link
-        return None
+        if netns not in self._by_index:
+            self._by_index[netns] = {link.index: link for link in self.links(netns).values()}
+        return self._by_index[netns].get(index)
 
     def expect_link_created(self, netns, name):
         self._links_to_create.add((netns, name))
@@ -99,6 +101,7 @@ class KernelView:
 
     def namespace_removed(self, netns):
         self._links.pop(netns, None)
+        self._by_index.pop(netns, None)
         self._addresses.pop(netns, None)
         self._routes.pop(netns, None)
         self._links_changed = {(ns, name) for ns, name in self._links_changed if ns != netns}
@@ -152,11 +155,9 @@ class KernelView:
         """
         if link.peer_nsid is None:
             return netns, self.link_by_index(netns, link.peer_index)
-        candidates = [hint] if hint != netns else []
-        candidates += [None] + netlink.list_namespaces()
         own = self.session(netns)
         tried = set()
-        for candidate in candidates:
+        for candidate in self._candidates(netns, hint):
             if candidate == netns or candidate in tried or not self.namespace_exists(candidate):
                 continue
             tried.add(candidate)
@@ -166,3 +167,12 @@ class KernelView:
             if own.netnsid_of(self.session(candidate)) == link.peer_nsid:
                 return candidate, peer
         return None, None
+
+    def _candidates(self, netns, hint):
+        """The hint first; every other namespace (listed once per run) only if the hint is wrong."""
+        if hint != netns:
+            yield hint
+        yield None
+        if self._all_namespaces is None:
+            self._all_namespaces = netlink.list_namespaces()
+        yield from self._all_namespaces
