@@ -2,12 +2,14 @@
 # The whole test suite, as root on a Debian machine, from a clean clone:  bash tests/run.sh
 # Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
 # venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
-# scenarios of the topology role, ansible-lint, a docs-are-current check, changelog lint, a galaxy
-# build/install round trip, and a leak check against the host's namespaces and links.
+# scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
+# check mode, hostile input), ansible-lint, a docs-are-current check, changelog lint, a galaxy
+# build/install round trip, the benchmark at N = 10 (to prove it runs, not to time anything), and a
+# leak check against the host's namespaces and links.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units sanity integration integration-debian molecule lint docs changelog galaxy}
+stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability molecule lint docs changelog galaxy bench}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -59,11 +61,14 @@ stage sanity ansible-test sanity --local --python "$pyver"
 stage integration no_skips ansible-test integration --local --python "$pyver" --requirements --allow-destructive
 stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
   ansible-playbook -i localhost, tests/integration/run-targets.yml -e target_python=/usr/bin/python3
+stage reliability env PYTHONPATH="$work" LINUXNET_FUZZ_EXAMPLES="${LINUXNET_FUZZ_EXAMPLES:-300}" \
+  python -m pytest -q -p no:cacheprovider tests/reliability
 stage molecule molecule test --all
 stage lint ansible-lint
 stage docs bash scripts/docs.sh --check
 stage changelog antsibull-changelog lint
 stage galaxy bash tests/galaxy-roundtrip.sh "$work"
+stage bench bash bench/run.sh --sizes 10 --repeat 1 --loop-size 10 --single 3 --linear 4 --output "$work/bench"
 
 # Leak check: whatever the stages did, the host must hold exactly what it held before.
 leftovers=$(comm -13 <(echo "$before") <(host_state))

@@ -25,3 +25,7 @@ class ConflictError(NetnsError):
 
 class KernelError(NetnsError):
     """The kernel refused a netlink request."""
+
+
+class AlreadyExists(KernelError):
+    """The object appeared between our look and our create, typically made by a concurrent run."""

@@ -32,11 +32,16 @@ def _optional_interface(value, what):
     return None if value is None else validate.interface_name(value, what)
 
 
+BUSY_POLICIES = ("fail", "detach", "kill")
+
+
 @dataclass(frozen=True)
 class Namespace:
     name: str
     state: str = PRESENT
     sysctls: dict = field(default_factory=dict)
+    when_busy: str = "fail"  # removing a namespace that processes still run in
+    owner: str = None  # ownership marker: written on what this creates, required on what it removes
 
     @classmethod
     def from_params(cls, params):
@@ -44,7 +49,11 @@ class Namespace:
         for key, value in (params.get("sysctls") or {}).items():
             key = validate.sysctl_key(key)
             sysctls[key] = validate.sysctl_value(key, value)
-        return cls(name=validate.netns_name(params.get("name")), state=_state(params), sysctls=sysctls)
+        when_busy = params.get("when_busy") or "fail"
+        if when_busy not in BUSY_POLICIES:
+            raise ValidationError(f"when_busy {when_busy!r} must be one of {', '.join(BUSY_POLICIES)}")
+        return cls(name=validate.netns_name(params.get("name")), state=_state(params), sysctls=sysctls,
+                   when_busy=when_busy, owner=params.get("owner"))
 
     @property
     def target(self):
@@ -62,6 +71,7 @@ class Veth:
     force: bool = False
     bridge: str = None  # bridge (in netns) this end is a port of; None: not managed
     peer_bridge: str = None
+    owner: str = None  # ownership marker, written on the peer end
 
     @classmethod
     def from_params(cls, params):
@@ -79,6 +89,7 @@ class Veth:
             force=bool(params.get("force")),
             bridge=_optional_interface(params.get("bridge"), "bridge name"),
             peer_bridge=_optional_interface(params.get("peer_bridge"), "peer bridge name"),
+            owner=params.get("owner"),
         )
         if veth.peer == veth.name and veth.peer_netns == veth.netns:
             raise ValidationError(f"veth {veth.name!r}: both ends have the same name in the same namespace")
@@ -164,6 +175,7 @@ class Bridge:
     stp: bool = None
     mtu: int = None
     state: str = PRESENT
+    owner: str = None
 
     @classmethod
     def from_params(cls, params):
@@ -184,6 +196,7 @@ class Bridge:
             stp=params.get("stp"),
             mtu=validate.mtu(params.get("mtu")),
             state=_state(params),
+            owner=params.get("owner"),
         )
 
     @property

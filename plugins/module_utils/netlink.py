@@ -13,6 +13,7 @@ Written against what pyroute2 0.7 (Debian 12) and 0.9 (PyPI) both offer.
 
 import ctypes
 import errno
+import fcntl
 import ipaddress
 import os
 import resource
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils.errors import (
+    AlreadyExists,
     KernelError,
     NotFoundError,
 )
@@ -43,6 +45,7 @@ else:
     PYROUTE2_IMPORT_ERROR = None
 
 NETNS_RUN_DIR = "/run/netns"
+LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
 MAIN_TABLE = 254
 
 _CLONE_NEWNET = 0x40000000
@@ -84,7 +87,8 @@ def _request(what):
         yield
     except NetlinkError as exc:
         code = getattr(exc, "code", 0)
-        raise KernelError(f"{what} failed: {_kernel_reason(code)} (errno {code})") from None
+        error = AlreadyExists if code == errno.EEXIST else KernelError
+        raise error(f"{what} failed: {_kernel_reason(code)} (errno {code})") from None
 
 
 def _check(result, what):
@@ -139,6 +143,36 @@ def namespace_exists(name):
         return False
 
 
+def namespace_identity(name):
+    """(device, inode) of the namespace bound at /run/netns/NAME, as /proc/PID/ns/net shows it."""
+    stat = os.stat(namespace_path(name))
+    return stat.st_dev, stat.st_ino
+
+
+def processes_by_namespace():
+    """{(device, inode): [(pid, command)]} for every process on the host, read once from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = os.stat(f"/proc/{entry}/ns/net")
+            with open(f"/proc/{entry}/comm", encoding="utf-8", errors="replace") as handle:
+                command = handle.read().strip()
+        except OSError:
+            continue  # gone meanwhile, or a kernel thread without a namespace link
+        found.setdefault((stat.st_dev, stat.st_ino), []).append((int(entry), command))
+    return found
+
+
+def kill_processes(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+
+
 def list_namespaces():
     try:
         names = os.listdir(NETNS_RUN_DIR)
@@ -159,27 +193,42 @@ def _prepare_run_dir():
     _check(_libc.mount(b"none", run_dir, b"none", _MS_SHARED | _MS_REC, None), f"share {NETNS_RUN_DIR}")
 
 
+@contextmanager
+def _namespace_files_locked():
+    """Serialise creating and removing files in /run/netns between concurrent runs.
+
+    Without it one run could take another's just-created, not yet mounted file for a stale
+    leftover and remove it. `ip netns` does not take this lock; its own creates are atomic enough.
+    """
+    with open(LOCK_FILE, "a", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def create_namespace(name):
-    """Create namespace `name` with lo up; return False when it already exists."""
+    """Create namespace `name`; return False when it already exists (made concurrently, perhaps)."""
     path = namespace_path(name)
     if namespace_exists(name):
         return False
     _prepare_run_dir()
-    _remove_stale_file(path)
-    try:
-        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
-    except FileExistsError:
-        return False  # made by a concurrent run between our check and our create
 
     def unshare_and_bind():
         _check(_libc.unshare(_CLONE_NEWNET), "unshare")
         _check(_libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", _MS_BIND, None), "bind mount")
 
-    try:
-        _in_thread(unshare_and_bind)
-    except OSError as exc:
+    with _namespace_files_locked():
+        if namespace_exists(name):
+            return False
         _remove_stale_file(path)
-        raise KernelError(f"create namespace {name!r} failed: {exc.strerror}") from None
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+        try:
+            _in_thread(unshare_and_bind)
+        except OSError as exc:
+            _remove_stale_file(path)
+            raise KernelError(f"create namespace {name!r} failed: {exc.strerror}") from None
     return True
 
 
@@ -196,12 +245,13 @@ def remove_namespace(name):
     path = namespace_path(name)
     if not os.path.lexists(path):
         return False
-    if _libc.umount2(path.encode(), _MNT_DETACH) != 0 and ctypes.get_errno() not in (errno.EINVAL, errno.ENOENT):
-        _check(-1, f"unmount {path}")
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    with _namespace_files_locked():
+        if _libc.umount2(path.encode(), _MNT_DETACH) != 0 and ctypes.get_errno() not in (errno.EINVAL, errno.ENOENT):
+            _check(-1, f"unmount {path}")
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
     return True
 
 
@@ -221,6 +271,7 @@ class Link:
     peer_index: int
     peer_nsid: int  # None: the peer is in the same namespace
     stp: bool  # bridges only
+    alias: str  # the interface alias; topologies write their ownership marker there
 
 
 @dataclass(frozen=True)
@@ -259,6 +310,7 @@ def _link_from(msg):
         peer_index=msg.get_attr("IFLA_LINK") if kind == "veth" else None,
         peer_nsid=msg.get_attr("IFLA_LINK_NETNSID") if kind == "veth" else None,
         stp=stp,
+        alias=msg.get_attr("IFLA_IFALIAS"),
     )
 
 
@@ -380,8 +432,8 @@ class Session:
         with _request(f"create bridge {name!r} in {self.label}"):
             self._ipr.link("add", ifname=name, kind="bridge", **extra)
 
-    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None):
-        changes = {}
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
+        changes = {"ifalias": alias} if alias is not None else {}
         if up is not None:
             changes["state"] = "up" if up else "down"
         if mtu is not None:

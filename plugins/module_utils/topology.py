@@ -52,10 +52,12 @@ class Link:
 class Topology:
     """The validated description. Every check runs in the constructor, before any change."""
 
-    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT):
+    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy="fail", name="default"):
         if state not in (PRESENT, ABSENT):
             raise ValidationError(f"state {state!r} must be 'present' or 'absent'")
         self.state = state
+        self.when_busy = when_busy
+        self.owner = owner_marker(name)
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
@@ -76,7 +78,8 @@ class Topology:
         if entry.get("forwarding") is not None:
             for key in FORWARDING_SYSCTLS:
                 sysctls[key] = 1 if entry["forwarding"] else 0
-        namespace = _wrap(where, Namespace.from_params, {"name": name, "sysctls": sysctls, "state": self.state})
+        namespace = _wrap(where, Namespace.from_params, {"name": name, "sysctls": sysctls, "state": self.state,
+                                                         "when_busy": self.when_busy, "owner": self.owner})
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)
@@ -86,7 +89,7 @@ class Topology:
     def _bridge(self, entry, index):
         where = f"bridges[{index}]"
         _known_keys(entry, BRIDGE_KEYS, where)
-        bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state})
+        bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state, "owner": self.owner})
         self.bridge_addresses[(bridge.netns, bridge.name)] = tuple(
             _wrap(where, validate.address_list, entry.get("addresses"))
         )
@@ -113,6 +116,7 @@ class Topology:
         return {
             "name": link.a.name, "netns": link.a.netns, "peer": link.b.name, "peer_netns": link.b.netns,
             "mtu": link.mtu, "bridge": link.a.bridge, "peer_bridge": link.b.bridge, "state": self.state,
+            "owner": self.owner,
         }
 
     def _order_namespaces(self, listed):
@@ -124,7 +128,8 @@ class Topology:
         referred += [end.netns for link in self.links for end in (link.a, link.b)]
         for name in referred:
             if name is not None and name not in self.namespaces:
-                self.namespaces[name] = Namespace(name=name, state=self.state)
+                self.namespaces[name] = Namespace(name=name, state=self.state, when_busy=self.when_busy,
+                                                  owner=self.owner)
 
     # checks across objects
     def _check_names(self):
@@ -184,6 +189,11 @@ class Topology:
             grouped.setdefault(find(node), []).extend(entries)
         return list(grouped.values())
 
+    def interface_names(self):
+        """{(netns, interface)} of every link end and bridge the description names."""
+        names = {(bridge.netns, bridge.name) for bridge in self.bridges}
+        return names | {(end.netns, end.name) for link in self.links for end in (link.a, link.b)}
+
     # the single-object models
     def veths(self):
         return [Veth.from_params(self._veth_params(link)) for link in self.links]
@@ -198,6 +208,13 @@ class Topology:
             if addresses:
                 sets.append(AddressSet(name, addresses, netns, nodad=True))
         return sets
+
+
+def owner_marker(name):
+    """The interface alias that marks what the topology `name` made (on lo for a namespace)."""
+    if not isinstance(name, str) or not name or len(name) > 200 or not name.isprintable():
+        raise ValidationError(f"topology name {name!r} must be a printable string of 1 to 200 characters")
+    return f"linuxnet.netns:{name}"
 
 
 def _entries(value, what):

@@ -23,7 +23,7 @@ def _shown(value):
 
 
 def _utf8_length(value):
-    return len(value.encode("utf-8", "surrogateescape"))
+    return len(value.encode("utf-8"))
 
 
 def _require_text(value, what):
@@ -32,7 +32,11 @@ def _require_text(value, what):
     if value == "":
         raise ValidationError(f"{what} must not be empty")
     if "\x00" in value:
-        raise ValidationError(f"{what} {value!r} must not contain a NUL byte")
+        raise ValidationError(f"{what} {_shown(value)} must not contain a NUL byte")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(f"{what} {_shown(value)} is not valid UTF-8 text") from None
 
 
 def netns_name(value, what="namespace name"):

@@ -26,6 +26,16 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  when_busy:
+    description:
+      - What O(state=absent) does when processes still run inside the namespace.
+      - V(fail) changes nothing and names the processes (PID and command).
+      - V(detach) removes the name, as C(ip netns delete) does; the namespace lives on, unnamed,
+        until its last process exits.
+      - V(kill) sends SIGKILL to those processes, then removes the namespace.
+    type: str
+    choices: [fail, detach, kill]
+    default: fail
   sysctls:
     description:
       - Network sysctls to set inside the namespace, as a mapping of dotted names to values,
@@ -101,6 +111,7 @@ def main():
             "name": {"type": "str", "required": True},
             "state": STATE_OPTION,
             "sysctls": {"type": "dict", "default": {}},
+            "when_busy": {"type": "str", "default": "fail", "choices": ["fail", "detach", "kill"]},
         },
         supports_check_mode=True,
     )

@@ -46,14 +46,39 @@ options:
     type: list
     elements: dict
     default: []
+  name:
+    description:
+      - Name of the topology. What the topology creates is marked with the interface alias
+        C(linuxnet.netns:NAME) (on C(lo) for a namespace, on the bridge, on the second end of a
+        veth pair), so that O(state=absent) and O(prune) remove only what this topology made.
+      - Objects that existed before, even under a described name, are used but never marked,
+        and so never removed; they are listed in RV(kept).
+    type: str
+    default: default
+  prune:
+    description:
+      - With O(state=present), also remove what carries this topology's marker but is no longer
+        described (namespaces, veth pairs, bridges). Objects of other topologies and the user's own
+        objects, whatever their names, are left alone. Looks into every namespace on the host.
+    type: bool
+    default: false
   state:
     description:
       - V(present) builds what is described and corrects what differs.
-      - V(absent) removes what is described and nothing else. Namespaces go with everything inside
-        them; links and bridges in the host namespace are removed one by one.
+      - V(absent) removes what is described and was made by this topology (see O(name)), and nothing
+        else. Namespaces go with everything inside them; links and bridges in the host namespace are
+        removed one by one.
     type: str
     choices: [present, absent]
     default: present
+  when_busy:
+    description:
+      - What O(state=absent) does with a namespace that processes still run in, as
+        M(linuxnet.netns.netns) O(linuxnet.netns.netns#module:when_busy) does. V(fail) changes nothing
+        and names the processes; V(detach) removes the name only; V(kill) ends them first.
+    type: str
+    choices: [fail, detach, kill]
+    default: fail
   verify:
     description:
       - After applying, ping across every link and bridge segment and along the routed paths the
@@ -148,6 +173,12 @@ removed:
   type: list
   elements: str
   sample: ["netns red"]
+kept:
+  description: Described objects that O(state=absent) or O(prune) left because this topology did not make them.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"target": "netns red", "reason": "not marked as made by linuxnet.netns:default"}]
 verification:
   description: Results of the probes, when O(verify=true) and not in check mode.
   returned: when verify is true and not in check mode
@@ -180,7 +211,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils.errors import Netns
 from ansible_collections.linuxnet.netns.plugins.module_utils.probe import ping_all
 from ansible_collections.linuxnet.netns.plugins.module_utils.reachability import HOST, matrix, probes_for
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.topology import plan_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.topology import plan_prune, plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils.runner import STATE_OPTION, execute
 from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
 
@@ -216,6 +247,9 @@ def main():
             "links": {"type": "list", "elements": "dict", "default": []},
             "state": STATE_OPTION,
             "verify": {"type": "bool", "default": False},
+            "when_busy": {"type": "str", "default": "fail", "choices": ["fail", "detach", "kill"]},
+            "name": {"type": "str", "default": "default"},
+            "prune": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
@@ -223,13 +257,16 @@ def main():
     topology = {}
 
     def build(view, plan):
-        topology["declared"] = Topology(params["namespaces"], params["bridges"], params["links"], params["state"])
+        topology["declared"] = Topology(params["namespaces"], params["bridges"], params["links"], params["state"],
+                                        params["when_busy"], params["name"])
         plan_topology(view, topology["declared"], plan)
-        return _summary(plan)
+        if params["prune"] and params["state"] == "present":
+            plan_prune(view, topology["declared"], plan)
+        return {**_summary(plan), "kept": view.kept}
 
     wants_verification = params["verify"] and params["state"] == "present"
     # Echoing a thousand links back costs more than building them; say how many there were.
-    arguments = {key: params[key] if key in ("state", "verify") else f"{len(params[key])} entries" for key in params}
+    arguments = {key: f"{len(value)} entries" if isinstance(value, list) else value for key, value in params.items()}
     execute(module, build, after_apply=(lambda view: verify(view, topology["declared"])) if wants_verification else None,
             invocation={"module_args": arguments})
 

@@ -7,6 +7,7 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 (source) address; comparison itself ignores order.
 """
 
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
 
@@ -65,5 +66,8 @@ def _apply(view, wanted, to_remove, to_add):
     for address in to_remove:
         session.delete_address(index, wanted.interface, address)
     for address in to_add:
-        session.add_address(index, wanted.interface, address, nodad=wanted.nodad)
+        try:
+            session.add_address(index, wanted.interface, address, nodad=wanted.nodad)
+        except AlreadyExists:
+            pass  # added by a concurrent run since we looked
     view.addresses_changed(wanted.netns)

@@ -6,7 +6,7 @@
 Removing a bridge leaves its ports' interfaces in place; the kernel only detaches them.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
 
@@ -70,9 +70,17 @@ def _wanted(bridge, before):
 def _apply(view, bridge, before, after):
     session = view.session(bridge.netns)
     if before is None:
-        session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
+        try:
+            session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
+            made_here = True
+        except AlreadyExists:
+            made_here = False  # by a concurrent run: compare with it as it is
         view.link_changed(bridge.netns, bridge.name)
-        before = {"up": True, "stp": after["stp"], "mtu": after["mtu"], "ports": []}  # up comes at the end
+        made = view.link(bridge.netns, bridge.name)
+        if made is None or made.kind != KIND:
+            raise ConflictError(f"interface {bridge.name!r} in {where(bridge.netns)} appeared and is not a bridge")
+        before = {"stp": after["stp"], "mtu": after["mtu"], "ports": []} if made_here else _describe(view, bridge, made)
+        before["up"] = True  # a new bridge comes up at the end of the run
     index = view.index_of(bridge.netns, bridge.name)
     changes = {}
     if not before["up"]:
@@ -102,6 +110,9 @@ def _plan_absent(view, bridge, plan):
         raise ConflictError(
             f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
         )
+    if not view.owned(bridge.owner, link):
+        view.keep(bridge.target, bridge.owner)
+        return
     before = _describe(view, bridge, link)
 
     def delete():
@@ -112,5 +123,6 @@ def _plan_absent(view, bridge, plan):
 
 
 def _bring_up(view, bridge):
-    view.session(bridge.netns).set_link(view.index_of(bridge.netns, bridge.name), bridge.name, up=True)
+    index = view.index_of(bridge.netns, bridge.name)
+    view.session(bridge.netns).set_link(index, bridge.name, up=True, alias=bridge.owner)
     view.link_changed(bridge.netns, bridge.name)

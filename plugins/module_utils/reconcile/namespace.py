@@ -6,7 +6,7 @@
 import os
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
 
@@ -18,10 +18,10 @@ LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 def plan_namespace(view, namespace, plan):
     exists = view.namespace_exists(namespace.name)
     if namespace.state == ABSENT:
-        if exists:
-            view.expect_namespace_removed(namespace.name)
-            plan.add(KIND, namespace.target, DELETE, {"name": namespace.name}, None,
-                     lambda: _remove(view, namespace.name))
+        if exists and not view.owned(namespace.owner, view.link(namespace.name, LOOPBACK)):
+            view.keep(namespace.target, namespace.owner)
+        elif exists:
+            _plan_removal(view, namespace, plan)
         return
     if not exists:
         _require_known_sysctls(namespace.sysctls)
@@ -32,6 +32,27 @@ def plan_namespace(view, namespace, plan):
     before, after = _current_and_wanted(view, namespace)
     if before != after:
         plan.add(KIND, namespace.target, UPDATE, before, after, lambda: _update(view, namespace, before))
+
+
+def _plan_removal(view, namespace, plan):
+    """Remove the namespace, following its when_busy policy if processes still run inside it."""
+    processes = view.processes_in(namespace.name)
+    if processes and namespace.when_busy == "fail":
+        listed = ", ".join(f"{pid} ({command})" for pid, command in processes[:20])
+        raise ConflictError(
+            f"namespace {namespace.name!r} is in use by {len(processes)} process(es): {listed}; "
+            f"set when_busy to 'detach' to remove its name and let it live on until they exit, "
+            f"or to 'kill' to end them first"
+        )
+    before = {"name": namespace.name, "processes": [pid for pid, _command in processes]}
+
+    def remove():
+        if namespace.when_busy == "kill":
+            netlink.kill_processes([pid for pid, _command in processes])
+        _remove(view, namespace.name)
+
+    view.expect_namespace_removed(namespace.name)
+    plan.add(KIND, namespace.target, DELETE, before, None, remove)
 
 
 def _current_and_wanted(view, namespace):
@@ -52,7 +73,7 @@ def _require_known_sysctls(sysctls):
 
 def _create(view, namespace):
     netlink.create_namespace(namespace.name)
-    view.session(namespace.name).set_link(LOOPBACK_INDEX, LOOPBACK, up=True)
+    view.session(namespace.name).set_link(LOOPBACK_INDEX, LOOPBACK, up=True, alias=namespace.owner)
     _write_sysctls(view, namespace.name, namespace.sysctls)
 
 

@@ -5,7 +5,7 @@
 Private to linuxnet.netns.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, Bridge, Namespace, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.namespace import plan_namespace
@@ -36,3 +36,25 @@ def plan_topology(view, topology, plan):
         plan_addresses(view, addresses, plan)
     for route in topology.routes:
         plan_route(view, route, plan)
+
+
+def plan_prune(view, topology, plan):
+    """Remove what carries this topology's marker but is no longer described, and nothing else."""
+    owner = topology.owner
+    for name in view.all_namespaces():
+        if name not in topology.namespaces and view.owned(owner, view.link(name, "lo")):
+            plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
+    described = topology.interface_names()
+    kept_namespaces = [None] + [name for name in topology.namespaces if not view.is_new_namespace(name)]
+    handled = set()
+    for netns in kept_namespaces:
+        for link in list(view.links(netns).values()):
+            if (netns, link.name) in described or (netns, link.name) in handled or link.alias != owner:
+                continue
+            if link.kind == "veth":
+                peer_netns, peer = view.peer_of(netns, link)
+                if peer is not None:
+                    handled.add((peer_netns, peer.name))
+                plan_veth(view, Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner), plan)
+            elif link.kind == "bridge":
+                plan_bridge(view, Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner), plan)

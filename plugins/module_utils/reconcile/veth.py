@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """veth pairs: one request creates both ends, each directly in its namespace. Private to linuxnet.netns."""
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import (
     CREATE,
@@ -152,6 +152,9 @@ def _plan_absent(view, veth, plan):
             f"interface {link.name!r} in {where(netns)} is a {link.kind}, not a veth: it is left alone"
         )
     peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
+    if not view.owned(veth.owner, link, peer):
+        view.keep(veth.target, veth.owner)
+        return
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
     def delete():
         _delete(view, netns, link.name)
@@ -165,12 +168,28 @@ def _create(view, veth):
     session = view.session(veth.netns)
     peer_session = view.session(veth.peer_netns)
     master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
-    session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
-    view.link_changed(veth.netns, veth.name)
-    view.link_changed(veth.peer_netns, veth.peer)
+    try:
+        session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
+        view.link_changed(veth.netns, veth.name)
+        view.link_changed(veth.peer_netns, veth.peer)
+    except AlreadyExists:
+        view.link_changed(veth.netns, veth.name)
+        view.link_changed(veth.peer_netns, veth.peer)
+        _require_made_concurrently(view, veth)
     # The kernel refuses to bring the peer up in the creating request; it is set up from its side.
     peer_master = view.index_of(veth.peer_netns, veth.peer_bridge) if veth.peer_bridge is not None else None
-    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True, master=peer_master)
+    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True, master=peer_master,
+                          alias=veth.owner)
+
+
+def _require_made_concurrently(view, veth):
+    """The pair appeared after we looked: fine if it is the very pair asked for (another run made it)."""
+    link = view.link(veth.netns, veth.name)
+    current = _current(view, veth, link) if link is not None else None
+    problem = "it is gone again" if current is None else _mismatch(veth, link, current)
+    if problem:
+        raise ConflictError(f"veth {veth.name!r} in {where(veth.netns)} appeared while this run made it, "
+                            f"and it is not the pair asked for: {problem}")
 
 
 def _update(view, veth, current):

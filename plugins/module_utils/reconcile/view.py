@@ -27,6 +27,8 @@ class KernelView:
         self._links_to_create = set()  # (netns, name): created or recreated by the plan
         self._links_changed = set()  # (netns, name): changed during apply, to be read again
         self._all_namespaces = None
+        self._processes = None
+        self.kept = []  # [(target, reason)]: described for removal, but not ours to remove
         self._by_index = {}  # netns -> {ifindex: Link}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
@@ -47,6 +49,24 @@ class KernelView:
 
     def expect_namespace_removed(self, netns):
         self._namespaces_to_remove.add(netns)
+
+    def owned(self, owner, *links):
+        """True when no owner is asked for, or when one of the links carries its marker."""
+        return owner is None or any(link is not None and link.alias == owner for link in links)
+
+    def keep(self, target, owner):
+        self.kept.append({"target": target, "reason": f"not marked as made by {owner}"})
+
+    def all_namespaces(self):
+        if self._all_namespaces is None:
+            self._all_namespaces = netlink.list_namespaces()
+        return self._all_namespaces
+
+    def processes_in(self, netns):
+        """[(pid, command)] of the processes that run inside namespace `netns` now."""
+        if self._processes is None:
+            self._processes = netlink.processes_by_namespace()
+        return self._processes.get(netlink.namespace_identity(netns), [])
 
     def is_new_namespace(self, netns):
         return netns in self._namespaces_to_create
@@ -173,6 +193,4 @@ class KernelView:
         if hint != netns:
             yield hint
         yield None
-        if self._all_namespaces is None:
-            self._all_namespaces = netlink.list_namespaces()
-        yield from self._all_namespaces
+        yield from self.all_namespaces()
