@@ -208,28 +208,41 @@ def _namespace_files_locked():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def create_namespace(name):
-    """Create namespace `name`; return False when it already exists (made concurrently, perhaps)."""
+def create_namespace(name, prepare=None):
+    """Create namespace `name`, run prepare(session) inside it, and only then give it its name.
+
+    A run killed before the bind mount leaves no namespace, only a plain file that the next run
+    removes, so whatever prepare does (bring lo up, mark it) is there whenever the name is.
+    Returns the new Session, or None when the namespace exists (made concurrently, perhaps).
+    """
     path = namespace_path(name)
     if namespace_exists(name):
-        return False
+        return None
     _prepare_run_dir()
 
-    def unshare_and_bind():
+    def unshare():
         _check(_libc.unshare(_CLONE_NEWNET), "unshare")
-        _check(_libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", _MS_BIND, None), "bind mount")
+        return os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC), _netlink_socket()
 
     with _namespace_files_locked():
         if namespace_exists(name):
-            return False
+            return None
         _remove_stale_file(path)
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
         try:
-            _in_thread(unshare_and_bind)
+            ns_fd, socket_fd = _in_thread(unshare)
+            session = Session(name, ns_fd=ns_fd, socket_fd=socket_fd)
+            if prepare is not None:
+                prepare(session)
+            _check(_libc.mount(f"/proc/self/fd/{ns_fd}".encode(), path.encode(), b"none", _MS_BIND, None),
+                   "bind mount")
         except OSError as exc:
             _remove_stale_file(path)
             raise KernelError(f"create namespace {name!r} failed: {exc.strerror}") from None
-    return True
+        except BaseException:
+            _remove_stale_file(path)
+            raise
+    return session
 
 
 def _remove_stale_file(path):
@@ -346,14 +359,19 @@ def _route_from(msg):
 class Session:
     """A netlink socket inside one namespace (None: the namespace the module runs in)."""
 
-    def __init__(self, netns):
+    def __init__(self, netns, ns_fd=None, socket_fd=None):
+        """Open `netns` by name, or wrap the descriptors of a namespace being created."""
         self.netns = netns
-        path = namespace_path(netns) if netns is not None else "/proc/self/ns/net"
-        if netns is not None and not namespace_exists(netns):
-            raise NotFoundError(f"namespace {netns!r} does not exist")
-        self.ns_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        if ns_fd is None:
+            path = namespace_path(netns) if netns is not None else "/proc/self/ns/net"
+            if netns is not None and not namespace_exists(netns):
+                raise NotFoundError(f"namespace {netns!r} does not exist")
+            ns_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self.ns_fd = ns_fd
         try:
-            if netns is None:
+            if socket_fd is not None:
+                self._ipr = IPRoute(fileno=socket_fd)
+            elif netns is None:
                 self._ipr = IPRoute()
             else:
                 self._ipr = IPRoute(fileno=_in_thread(self._socket_inside))
@@ -537,6 +555,15 @@ class Sessions:
         if netns not in self._open:
             self._open[netns] = Session(netns)
         return self._open[netns]
+
+    def create(self, netns, prepare=None):
+        """Create namespace `netns` (see create_namespace); False when it already existed."""
+        session = create_namespace(netns, prepare)
+        if session is None:
+            return False
+        self.forget(netns)
+        self._open[netns] = session
+        return True
 
     def forget(self, netns):
         session = self._open.pop(netns, None)

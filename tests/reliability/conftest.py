@@ -58,8 +58,8 @@ def host_snapshot():
     mounts = sorted(line.split(" ", 4)[4] for line in open("/proc/self/mountinfo", encoding="utf-8")
                     if "/run/netns" in line)
     with IPRoute() as ipr:
-        links = sorted((m.get_attr("IFLA_IFNAME"), m["flags"], m.get_attr("IFLA_MTU"), m.get_attr("IFLA_MASTER"))
-                       for m in ipr.get_links())
+        links = sorted((m.get_attr("IFLA_IFNAME"), m["flags"] & 1, m.get_attr("IFLA_MTU"), m.get_attr("IFLA_MASTER"),
+                        m.get_attr("IFLA_IFALIAS")) for m in ipr.get_links())
         addresses = sorted((m["index"], m.get_attr("IFA_ADDRESS"), m["prefixlen"]) for m in ipr.get_addr())
         routes = sorted(str(sorted((k, str(v)) for k, v in m["attrs"] if k != "RTA_CACHEINFO"))
                         for m in ipr.get_routes())

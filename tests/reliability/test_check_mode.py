@@ -1,13 +1,27 @@
 """Check mode changes nothing, for every module and for the topology: the host and the insides of
 existing namespaces are the same before and after, while the result predicts the changes."""
+import json
 import subprocess
 
 from conftest import host_snapshot, run_module, star
 
 
+def ip_json(netns, *what):
+    return json.loads(subprocess.run(["ip", "-j", "-n", netns, *what], capture_output=True, text=True, check=True).stdout)
+
+
 def inside(netns):
-    return [subprocess.run(["ip", "-n", netns, "-o", *what], capture_output=True, text=True, check=True).stdout
-            for what in (["link"], ["addr"], ["route"], ["-6", "route"])]
+    """What a run could change inside a namespace, without what the kernel changes by itself
+    (carrier, operational state, address lifetimes, and IPv6 link-local addresses and routes,
+    which it adds as links get carrier)."""
+    links = sorted((link["ifname"], link["mtu"], link.get("master"), "UP" in link["flags"], link.get("ifalias"))
+                   for link in ip_json(netns, "link"))
+    addresses = sorted((entry["ifname"], info["local"], info["prefixlen"])
+                       for entry in ip_json(netns, "addr") for info in entry.get("addr_info", [])
+                       if not info["local"].startswith("fe80:"))
+    routes = sorted(json.dumps(route, sort_keys=True) for family in ("-4", "-6")
+                    for route in ip_json(netns, family, "route") if not route["dst"].startswith("fe80:"))
+    return links, addresses, routes
 
 
 def test_check_mode_is_side_effect_free(prefix):

@@ -61,7 +61,9 @@ bad_destination = st.one_of(bad_address, st.text(max_size=12)).filter(_invalid_r
 def run_in_process(module_name, args, check_mode=False):
     module = __import__(f"ansible_collections.linuxnet.netns.plugins.modules.{module_name}", fromlist=["main"])
     payload = dict(args, _ansible_check_mode=check_mode)
-    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": payload}, default=str).encode("utf-8", "surrogatepass")
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": payload}, default=str).encode("ascii")
+    if hasattr(basic, "_ANSIBLE_PROFILE"):  # ansible-core 2.19 and later
+        basic._ANSIBLE_PROFILE = "legacy"
     output = io.StringIO()
     with redirect_stdout(output):
         try:

@@ -18,7 +18,7 @@ LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 def plan_namespace(view, namespace, plan):
     exists = view.namespace_exists(namespace.name)
     if namespace.state == ABSENT:
-        if exists and not view.owned(namespace.owner, view.link(namespace.name, LOOPBACK)):
+        if exists and not view.namespace_owned(namespace.name, namespace.owner):
             view.keep(namespace.target, namespace.owner)
         elif exists:
             _plan_removal(view, namespace, plan)
@@ -72,8 +72,12 @@ def _require_known_sysctls(sysctls):
 
 
 def _create(view, namespace):
-    netlink.create_namespace(namespace.name)
-    view.session(namespace.name).set_link(LOOPBACK_INDEX, LOOPBACK, up=True, alias=namespace.owner)
+    def prepare(session):
+        session.set_link(LOOPBACK_INDEX, LOOPBACK, up=True, alias=namespace.owner)
+
+    if not view.sessions.create(namespace.name, prepare):
+        _update(view, namespace, _current_and_wanted(view, namespace)[0])  # made by a concurrent run
+        return
     _write_sysctls(view, namespace.name, namespace.sysctls)
 
 

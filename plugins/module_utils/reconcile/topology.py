@@ -42,7 +42,7 @@ def plan_prune(view, topology, plan):
     """Remove what carries this topology's marker but is no longer described, and nothing else."""
     owner = topology.owner
     for name in view.all_namespaces():
-        if name not in topology.namespaces and view.owned(owner, view.link(name, "lo")):
+        if name not in topology.namespaces and view.namespace_owned(name, owner):
             plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
     described = topology.interface_names()
     kept_namespaces = [None] + [name for name in topology.namespaces if not view.is_new_namespace(name)]

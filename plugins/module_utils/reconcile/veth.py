@@ -152,7 +152,10 @@ def _plan_absent(view, veth, plan):
             f"interface {link.name!r} in {where(netns)} is a {link.kind}, not a veth: it is left alone"
         )
     peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
-    if not view.owned(veth.owner, link, peer):
+    # Ours if either end is marked, or either end sits in a namespace of ours: a crash between creating
+    # the pair and marking it must not leave it to the user.
+    if not (view.owned(veth.owner, link, peer) or view.namespace_owned(netns, veth.owner)
+            or (peer is not None and view.namespace_owned(peer_netns, veth.owner))):
         view.keep(veth.target, veth.owner)
         return
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
@@ -184,6 +187,7 @@ def _create(view, veth):
 
 def _require_made_concurrently(view, veth):
     """The pair appeared after we looked: fine if it is the very pair asked for (another run made it)."""
+    view.link(veth.peer_netns, veth.peer)  # reads the peer afresh, so that peer_of can find it
     link = view.link(veth.netns, veth.name)
     current = _current(view, veth, link) if link is not None else None
     problem = "it is gone again" if current is None else _mismatch(veth, link, current)

@@ -54,6 +54,12 @@ class KernelView:
         """True when no owner is asked for, or when one of the links carries its marker."""
         return owner is None or any(link is not None and link.alias == owner for link in links)
 
+    def namespace_owned(self, netns, owner):
+        """A namespace is the owner's when its lo carries the marker (or no owner is asked for)."""
+        if owner is None:
+            return True
+        return netns is not None and self.owned(owner, self.link(netns, "lo"))
+
     def keep(self, target, owner):
         self.kept.append({"target": target, "reason": f"not marked as made by {owner}"})
 
