@@ -14,12 +14,13 @@ Written against what pyroute2 0.7 (Debian 12) and 0.9 (PyPI) both offer.
 import ctypes
 import errno
 import fcntl
+import importlib.util
 import ipaddress
 import os
 import resource
 import socket
+import struct
 import threading
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -29,20 +30,23 @@ from ansible_collections.linuxnet.netns.plugins.module_utils.errors import (
     NotFoundError,
 )
 
-try:
+# pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
+# a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).
+HAS_PYROUTE2 = importlib.util.find_spec("pyroute2") is not None
+PYROUTE2_IMPORT_ERROR = None if HAS_PYROUTE2 else "ModuleNotFoundError: No module named 'pyroute2'"
+
+
+def _iproute(**arguments):
     from pyroute2 import IPRoute
+
+    return IPRoute(**arguments)
+
+
+def _netlink_error():
+    """The exception class pyroute2 raises for a kernel refusal (evaluated only once one is raised)."""
     from pyroute2.netlink.exceptions import NetlinkError
-except ImportError:
-    HAS_PYROUTE2 = False
-    PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
-    class NetlinkError(Exception):
-        """Stand-in so that except clauses stay valid without pyroute2."""
-
-        code = 0
-else:
-    HAS_PYROUTE2 = True
-    PYROUTE2_IMPORT_ERROR = None
+    return NetlinkError
 
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
@@ -56,6 +60,9 @@ _MNT_DETACH = 2
 _IFA_F_NODAD = 0x02
 _IFA_F_TENTATIVE = 0x40
 _IFF_UP = 0x1
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+_LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 _RTN_UNICAST = 1
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -85,7 +92,7 @@ def _request(what):
     """Run one netlink request; a refusal becomes a KernelError that says what was tried."""
     try:
         yield
-    except NetlinkError as exc:
+    except _netlink_error() as exc:
         code = getattr(exc, "code", 0)
         error = AlreadyExists if code == errno.EEXIST else KernelError
         raise error(f"{what} failed: {_kernel_reason(code)} (errno {code})") from None
@@ -208,12 +215,24 @@ def _namespace_files_locked():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def create_namespace(name, prepare=None):
-    """Create namespace `name`, run prepare(session) inside it, and only then give it its name.
+def _loopback_flags(up=False):
+    """lo's interface flags, by ioctl in the calling thread's namespace; with up=True, bring it up."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(sock, _SIOCGIFFLAGS, request)[:18])[1]
+        if up and not flags & _IFF_UP:
+            flags |= _IFF_UP
+            fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags))
+        return flags
+
+
+def create_namespace(name, loopback_alias=None):
+    """Create namespace `name` with lo up (and marked with loopback_alias), and only then name it.
 
     A run killed before the bind mount leaves no namespace, only a plain file that the next run
-    removes, so whatever prepare does (bring lo up, mark it) is there whenever the name is.
-    Returns the new Session, or None when the namespace exists (made concurrently, perhaps).
+    removes, so lo is up and marked whenever the name exists. Returns the namespace's open
+    descriptor and, when an alias was set, its netlink socket; None when the namespace exists
+    (made concurrently, perhaps).
     """
     path = namespace_path(name)
     if namespace_exists(name):
@@ -222,7 +241,9 @@ def create_namespace(name, prepare=None):
 
     def unshare():
         _check(_libc.unshare(_CLONE_NEWNET), "unshare")
-        return os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC), _netlink_socket()
+        _loopback_flags(up=True)
+        ns_fd = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        return ns_fd, _netlink_socket() if loopback_alias is not None else None
 
     with _namespace_files_locked():
         if namespace_exists(name):
@@ -231,18 +252,37 @@ def create_namespace(name, prepare=None):
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
         try:
             ns_fd, socket_fd = _in_thread(unshare)
-            session = Session(name, ns_fd=ns_fd, socket_fd=socket_fd)
-            if prepare is not None:
-                prepare(session)
+            session = None
+            if socket_fd is not None:
+                session = Session(name, ns_fd=os.dup(ns_fd), socket_fd=socket_fd)
+                session.set_link(_LOOPBACK_INDEX, "lo", alias=loopback_alias)
             _check(_libc.mount(f"/proc/self/fd/{ns_fd}".encode(), path.encode(), b"none", _MS_BIND, None),
                    "bind mount")
+            os.close(ns_fd)
         except OSError as exc:
             _remove_stale_file(path)
             raise KernelError(f"create namespace {name!r} failed: {exc.strerror}") from None
         except BaseException:
             _remove_stale_file(path)
             raise
-    return session
+    return session or True
+
+
+def loopback_is_up(ns_fd):
+    """Whether lo is up in the namespace open as ns_fd (no netlink needed)."""
+    def inside():
+        _enter(ns_fd)
+        return bool(_loopback_flags() & _IFF_UP)
+
+    return _in_thread(inside)
+
+
+def bring_loopback_up(ns_fd):
+    def inside():
+        _enter(ns_fd)
+        _loopback_flags(up=True)
+
+    _in_thread(inside)
 
 
 def _remove_stale_file(path):
@@ -368,16 +408,20 @@ class Session:
                 raise NotFoundError(f"namespace {netns!r} does not exist")
             ns_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         self.ns_fd = ns_fd
-        try:
-            if socket_fd is not None:
-                self._ipr = IPRoute(fileno=socket_fd)
-            elif netns is None:
-                self._ipr = IPRoute()
+        self._socket_fd = socket_fd
+        self._netlink = None
+
+    @property
+    def _ipr(self):
+        """The netlink socket, opened on first use: many runs only need files, sysctls and ioctls."""
+        if self._netlink is None:
+            if self._socket_fd is not None:
+                self._netlink = _iproute(fileno=self._socket_fd)
+            elif self.netns is None:
+                self._netlink = _iproute()
             else:
-                self._ipr = IPRoute(fileno=_in_thread(self._socket_inside))
-        except BaseException:
-            os.close(self.ns_fd)
-            raise
+                self._netlink = _iproute(fileno=_in_thread(self._socket_inside))
+        return self._netlink
 
     def _socket_inside(self):
         _enter(self.ns_fd)
@@ -388,7 +432,10 @@ class Session:
         return f"namespace {self.netns!r}" if self.netns is not None else "the host namespace"
 
     def close(self):
-        self._ipr.close()
+        if self._netlink is not None:
+            self._netlink.close()
+        elif self._socket_fd is not None:
+            os.close(self._socket_fd)
         os.close(self.ns_fd)
 
     # reading
@@ -423,7 +470,7 @@ class Session:
         """The one link called `name`, asked for alone (no dump), or None."""
         try:
             return _link_from(self._ipr.link("get", ifname=name)[0])
-        except NetlinkError as exc:
+        except _netlink_error() as exc:
             if getattr(exc, "code", 0) == errno.ENODEV:
                 return None
             raise KernelError(f"look up interface {name!r} in {self.label} failed: {_kernel_reason(exc.code)}") from None
@@ -556,13 +603,14 @@ class Sessions:
             self._open[netns] = Session(netns)
         return self._open[netns]
 
-    def create(self, netns, prepare=None):
+    def create(self, netns, loopback_alias=None):
         """Create namespace `netns` (see create_namespace); False when it already existed."""
-        session = create_namespace(netns, prepare)
-        if session is None:
+        made = create_namespace(netns, loopback_alias)
+        if made is None:
             return False
         self.forget(netns)
-        self._open[netns] = session
+        if isinstance(made, Session):
+            self._open[netns] = made
         return True
 
     def forget(self, netns):

@@ -12,7 +12,6 @@ from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan impo
 
 KIND = "netns"
 LOOPBACK = "lo"
-LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 
 
 def plan_namespace(view, namespace, plan):
@@ -57,9 +56,8 @@ def _plan_removal(view, namespace, plan):
 
 def _current_and_wanted(view, namespace):
     session = view.session(namespace.name)
-    loopback = view.link(namespace.name, LOOPBACK)
     current_sysctls = {key: session.read_sysctl(key) for key in namespace.sysctls}
-    before = {"name": namespace.name, "loopback_up": bool(loopback and loopback.up), "sysctls": current_sysctls}
+    before = {"name": namespace.name, "loopback_up": view.loopback_up(namespace.name), "sysctls": current_sysctls}
     after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
     return before, after
 
@@ -72,10 +70,7 @@ def _require_known_sysctls(sysctls):
 
 
 def _create(view, namespace):
-    def prepare(session):
-        session.set_link(LOOPBACK_INDEX, LOOPBACK, up=True, alias=namespace.owner)
-
-    if not view.sessions.create(namespace.name, prepare):
+    if not view.sessions.create(namespace.name, namespace.owner):
         _update(view, namespace, _current_and_wanted(view, namespace)[0])  # made by a concurrent run
         return
     _write_sysctls(view, namespace.name, namespace.sysctls)
@@ -83,7 +78,8 @@ def _create(view, namespace):
 
 def _update(view, namespace, before):
     if not before["loopback_up"]:
-        view.session(namespace.name).set_link(view.index_of(namespace.name, LOOPBACK), LOOPBACK, up=True)
+        netlink.bring_loopback_up(view.session(namespace.name).ns_fd)
+        view.link_changed(namespace.name, LOOPBACK)
     changed = {key: value for key, value in namespace.sysctls.items() if before["sysctls"].get(key) != value}
     _write_sysctls(view, namespace.name, changed)
 

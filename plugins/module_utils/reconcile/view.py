@@ -104,6 +104,13 @@ class KernelView:
     def link_changed(self, netns, name):
         self._links_changed.add((netns, name))
 
+    def loopback_up(self, netns):
+        """From the namespace's link dump when there is one, else by ioctl (no netlink needed)."""
+        if netns in self._links and (netns, "lo") not in self._links_changed:
+            link = self._links[netns].get("lo")
+            return bool(link and link.up)
+        return netlink.loopback_is_up(self.session(netns).ns_fd)
+
     def link_by_index(self, netns, index):
         if netns not in self._by_index:
             self._by_index[netns] = {link.index: link for link in self.links(netns).values()}
