@@ -3,18 +3,12 @@
 # docs/reference/ (module, filter and role reference rendered by antsibull-docs).
 # scripts/docs.sh --check renders into a temporary directory and fails if the checked-in docs differ.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt")
-export PATH=$venv/bin:$PATH
-work=$(mktemp -d /tmp/linuxnet-netns-docs.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/collections/ansible_collections/linuxnet" "$work/out/docs/reference"
-ln -s "$root" "$work/collections/ansible_collections/linuxnet/netns"
-export ANSIBLE_COLLECTIONS_PATH=$work/collections
+source "$(dirname "${BASH_SOURCE[0]}")/collection-env.sh" "$(dirname "${BASH_SOURCE[0]}")/../tests/requirements-dev.txt"
+work=$collections
 target=$root
 [[ ${1:-} == --check ]] && { target=$work/out; mkdir -p "$target/examples"; cp -r "$root/examples/recipes" "$target/examples/"; }
 mkdir -p "$target/docs/reference"
-PYTHONPATH=$work/collections python "$root/scripts/docs.py" "$target"
+PYTHONPATH=$collections python "$root/scripts/docs.py" "$target"
 (cd "$root" && antsibull-docs lint-collection-docs --plugin-docs .)
 rm -rf "$target/docs/reference" && mkdir -m 755 "$target/docs/reference"
 antsibull-docs collection --use-current --squash-hierarchy --fail-on-error --output-format simplified-rst \

@@ -3,14 +3,7 @@
 # with the topology role, verify it with pings, show the reachability matrices, then tear it down.
 # LAB_KEEP=1 leaves it up; remove it later with: scripts/lab.sh absent
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-venv=$("$root/scripts/bootstrap.sh")
-export PATH=$venv/bin:$PATH
-collections=$(mktemp -d /tmp/linuxnet-netns-lab.XXXXXX)
-trap 'rm -rf "$collections"' EXIT
-mkdir -p "$collections/ansible_collections/linuxnet"
-ln -s "$root" "$collections/ansible_collections/linuxnet/netns"
-export ANSIBLE_COLLECTIONS_PATH=$collections
+source "$(dirname "${BASH_SOURCE[0]}")/collection-env.sh"
 play() { ansible-playbook -i localhost, "$root/examples/lab.yml" "$@"; }
 if [[ ${1:-} == absent ]]; then play -e topology_state=absent; exit; fi
 play

@@ -17,11 +17,14 @@ notes:
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
   platform:
     description: Target OS/families that can be operated against.
     support: N/A
+    platforms: linux
 """
 
     # The namespace an object lives in.

@@ -46,13 +46,6 @@ options:
     default: {}
 extends_documentation_fragment:
   - linuxnet.netns.common
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: linux
 author:
   - linuxnet.netns developers (@linuxnet)
 """

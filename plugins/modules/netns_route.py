@@ -42,13 +42,6 @@ options:
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.netns
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: linux
 author:
   - linuxnet.netns developers (@linuxnet)
 """

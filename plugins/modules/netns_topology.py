@@ -88,13 +88,6 @@ options:
     default: false
 extends_documentation_fragment:
   - linuxnet.netns.common
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: linux
 author:
   - linuxnet.netns developers (@linuxnet)
 """
