@@ -59,7 +59,7 @@ def open_ns(name):
 
 def addresses(size):
     hosts = ipaddress.ip_network("198.18.0.0/16").hosts()
-    return [next(hosts) for _ in range(size + 1)]
+    return [next(hosts) for _attempt in range(size + 1)]
 
 
 def build(size, prefix):

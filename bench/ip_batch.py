@@ -17,7 +17,7 @@ def batch(lines, netns=None):
 
 def build(size, prefix):
     hosts = ipaddress.ip_network("198.18.0.0/16").hosts()
-    ips = [next(hosts) for _ in range(size + 1)]
+    ips = [next(hosts) for _attempt in range(size + 1)]
     hub = f"{prefix}-hub"
     leaves = [f"{prefix}-{leaf}" for leaf in range(1, size + 1)]
     batch([f"netns add {name}" for name in [hub] + leaves]

@@ -31,8 +31,7 @@ mkdir -p ~/.ansible/test/cache
 cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_version//./_}.py
 
 host_state() {
-  ip netns list | awk '{print $1}' | sort
-  ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | sort
+  { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1; } | sort
 }
 before=$(host_state)
 
@@ -74,10 +73,11 @@ stage bench bash bench/run.sh --sizes 10 --repeat 1 --loop-size 10 --single 3 --
 leftovers=$(comm -13 <(echo "$before") <(host_state))
 if [[ -n $leftovers ]]; then
   failed=$((failed + 1)); failures+=("leak-check")
-  echo "=== leak-check: FAILED, the suite left behind: $(echo $leftovers)"
-  for name in $leftovers; do  # remove only what carries the tests' prefix
-    [[ $name == lnt* ]] && { ip netns delete "$name" 2>/dev/null || ip link delete "$name" 2>/dev/null; }
-  done
+  echo "=== leak-check: FAILED, the suite left behind: $(echo $leftovers | cut -c1-2000)"
+  while read -r kind name; do  # remove only what carries the tests' prefix
+    [[ $name == lnt* ]] || continue
+    if [[ $kind == netns ]]; then ip netns delete "$name"; else ip link delete "$name"; fi
+  done <<< "$leftovers"
 else
   passed=$((passed + 1)); echo "=== leak-check: passed (no namespace or link left behind)"
 fi

@@ -48,6 +48,7 @@ def _netlink_error():
 
     return NetlinkError
 
+
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
 MAIN_TABLE = 254

@@ -11,7 +11,7 @@ from conftest import is_clean_failure, netns_names, run_module
 def start_inside(netns):
     process = subprocess.Popen(["ip", "netns", "exec", netns, "sleep", "60"])
     target = os.stat(f"/run/netns/{netns}").st_ino
-    for _ in range(100):
+    for _attempt in range(100):
         try:
             if os.stat(f"/proc/{process.pid}/ns/net").st_ino == target:
                 return process

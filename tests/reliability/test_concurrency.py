@@ -16,7 +16,7 @@ def test_eight_concurrent_runs_agree(prefix, capsys):
     path = write_args(args)
     try:
         processes = [subprocess.Popen(module_command("netns_topology", path), stdout=subprocess.PIPE, text=True)
-                     for _ in range(RUNS)]
+                     for _attempt in range(RUNS)]
         results = [json.loads(process.communicate()[0].strip().splitlines()[-1]) for process in processes]
     finally:
         os.unlink(path)

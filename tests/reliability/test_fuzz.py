@@ -31,7 +31,7 @@ bad_netns = st.one_of(
 )
 bad_ifname = st.one_of(
     st.sampled_from(["", ".", "..", "a b", "a:b", "a/b", "a\tb", "é" * 8, "x" * 16, "\x00"]),
-    st.text(min_size=16, max_size=40).filter(lambda text: len(text.encode("utf-8", "surrogateescape")) > 15),
+    st.text(min_size=16, max_size=40).filter(lambda text: len(text.encode("utf-8", "surrogatepass")) > 15),
     st.tuples(st.text(max_size=6), st.sampled_from([" ", ":", "/", "\n"]), st.text(max_size=6)).map("".join),
 )
 bad_address = st.one_of(

@@ -159,6 +159,7 @@ def _plan_absent(view, veth, plan):
         view.keep(veth.target, veth.owner)
         return
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
+
     def delete():
         _delete(view, netns, link.name)
         if peer is not None:
