@@ -84,9 +84,14 @@ def build(size, prefix):
 
 
 def check(size, prefix):
-    """Read every namespace once (links and addresses) and compare with the star: True when all is there."""
+    """Read every namespace once (links and addresses) and compare with the star: True when all is there.
+
+    As the module does, it also checks that each leaf's eth0 is paired with the hub: ifindexes repeat
+    across namespaces, so that takes the id under which the leaf knows the hub (one query per leaf).
+    """
     ips = addresses(size)
     ok = True
+    hub_fd = os.open(f"/run/netns/{prefix}-hub", os.O_RDONLY)
     for leaf in range(0, size + 1):
         name = f"{prefix}-hub" if leaf == 0 else f"{prefix}-{leaf}"
         ipr, fd = open_ns(name)
@@ -97,8 +102,11 @@ def check(size, prefix):
         ok &= device in links and (links[device]["index"], str(ips[leaf])) in have
         if leaf == 0:
             ok &= all(f"p{i}" in links for i in range(1, size + 1))
+        else:
+            ok &= links["eth0"].get_attr("IFLA_LINK_NETNSID") == ipr.get_netnsid(fd=hub_fd)["nsid"]
         ipr.close()
         os.close(fd)
+    os.close(hub_fd)
     return ok
 
 

@@ -20,6 +20,14 @@ description:
     usable when the task returns), routes.
   - The role C(linuxnet.netns.topology) wraps this module, with presets, verification and graphs.
 options:
+  preset:
+    description:
+      - A preset (C(pair), C(star), C(linear), C(tree)) expanded on the managed host into namespaces,
+        bridges and links, in front of those given in O(namespaces), O(bridges) and O(links).
+      - Keys as the C(linuxnet.netns.topology_preset) filter takes them, which prints the expansion.
+      - Passing the preset instead of its expansion keeps a thousand-namespace lab out of the task's
+        arguments, which Ansible would otherwise template, validate and transfer.
+    type: dict
   namespaces:
     description:
       - Namespaces, each a mapping with C(name) (required), C(forwarding) (bool; sets IPv4 and IPv6
@@ -201,6 +209,7 @@ verification:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
 from ansible_collections.linuxnet.netns.plugins.module_utils.probe import ping_all
 from ansible_collections.linuxnet.netns.plugins.module_utils.reachability import HOST, matrix, probes_for
 from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
@@ -235,6 +244,7 @@ def verify(view, topology):
 def main():
     module = AnsibleModule(
         argument_spec={
+            "preset": {"type": "dict"},
             "namespaces": {"type": "list", "elements": "dict", "default": []},
             "bridges": {"type": "list", "elements": "dict", "default": []},
             "links": {"type": "list", "elements": "dict", "default": []},
@@ -250,8 +260,10 @@ def main():
     topology = {}
 
     def build(view, plan):
-        topology["declared"] = Topology(params["namespaces"], params["bridges"], params["links"], params["state"],
-                                        params["when_busy"], params["name"])
+        expanded = expand(params["preset"]) if params["preset"] else {"namespaces": [], "bridges": [], "links": []}
+        topology["declared"] = Topology(
+            expanded["namespaces"] + params["namespaces"], expanded["bridges"] + params["bridges"],
+            expanded["links"] + params["links"], params["state"], params["when_busy"], params["name"])
         plan_topology(view, topology["declared"], plan)
         if params["prune"] and params["state"] == "present":
             plan_prune(view, topology["declared"], plan)
