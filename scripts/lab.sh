@@ -3,7 +3,7 @@
 # with the topology role, verify it with pings, show the reachability matrices, then tear it down.
 # LAB_KEEP=1 leaves it up; remove it later with: scripts/lab.sh absent
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/collection-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/collection-env.sh" "$(dirname "${BASH_SOURCE[0]}")/../requirements.txt"
 play() { ansible-playbook -i localhost, "$root/examples/lab.yml" "$@"; }
 if [[ ${1:-} == absent ]]; then play -e topology_state=absent; exit; fi
 play
