@@ -59,7 +59,6 @@ _MS_REC = 0x4000
 _MS_SHARED = 1 << 20
 _MNT_DETACH = 2
 _IFA_F_NODAD = 0x02
-_IFA_F_TENTATIVE = 0x40
 _IFF_UP = 0x1
 _SIOCGIFFLAGS = 0x8913
 _SIOCSIFFLAGS = 0x8914
@@ -332,7 +331,6 @@ class Link:
 class Address:
     index: int
     interface: object  # ipaddress.IPv4Interface / IPv6Interface
-    tentative: bool
 
 
 @dataclass(frozen=True)
@@ -370,11 +368,9 @@ def _link_from(msg):
 
 def _address_from(msg):
     local = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
-    flags = msg.get_attr("IFA_FLAGS") or msg["flags"]
     return Address(
         index=msg["index"],
         interface=ipaddress.ip_interface(f"{local}/{msg['prefixlen']}"),
-        tentative=bool(flags & _IFA_F_TENTATIVE),
     )
 
 
