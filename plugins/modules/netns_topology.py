@@ -257,23 +257,28 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    topology = {}
+    declared = None
 
     def build(view, plan):
-        expanded = expand(params["preset"]) if params["preset"] else {"namespaces": [], "bridges": [], "links": []}
-        topology["declared"] = Topology(
-            expanded["namespaces"] + params["namespaces"], expanded["bridges"] + params["bridges"],
-            expanded["links"] + params["links"], params["state"], params["when_busy"], params["name"])
-        plan_topology(view, topology["declared"], plan)
+        nonlocal declared
+        declared = _declared(params)
+        plan_topology(view, declared, plan)
         if params["prune"] and params["state"] == "present":
-            plan_prune(view, topology["declared"], plan)
+            plan_prune(view, declared, plan)
         return {**_summary(plan), "kept": view.kept}
 
     wants_verification = params["verify"] and params["state"] == "present"
     # Echoing a thousand links back costs more than building them; say how many there were.
     arguments = {key: f"{len(value)} entries" if isinstance(value, list) else value for key, value in params.items()}
-    execute(module, build, after_apply=(lambda view: verify(view, topology["declared"])) if wants_verification else None,
+    execute(module, build, after_apply=(lambda view: verify(view, declared)) if wants_verification else None,
             invocation={"module_args": arguments})
+
+
+def _declared(params):
+    """The topology the task describes: the preset's expansion first, then the given lists."""
+    expanded = expand(params["preset"]) if params["preset"] else {"namespaces": [], "bridges": [], "links": []}
+    return Topology(expanded["namespaces"] + params["namespaces"], expanded["bridges"] + params["bridges"],
+                    expanded["links"] + params["links"], params["state"], params["when_busy"], params["name"])
 
 
 def _summary(plan):
