@@ -151,7 +151,7 @@ class Bench:
 def playbook_preset_json(size, prefix):
     code = (
         "import json, sys\n"
-        "from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand\n"
+        "from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand\n"
         "print(json.dumps(expand({'name': 'star', 'size': int(sys.argv[1]), 'prefix': sys.argv[2]})))\n"
     )
     return [PYTHON, "-c", code, str(size), prefix]

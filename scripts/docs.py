@@ -7,8 +7,8 @@ import sys
 
 import yaml
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.graph import render
-from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
+from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import merge
 
 root = pathlib.Path(sys.argv[1])
 out = ["# Recipes", "",
@@ -17,8 +17,7 @@ out = ["# Recipes", "",
        "Each graph: namespaces are boxes, bridges rounded, each veth pair an edge with its interfaces and addresses.", ""]
 for path in sorted((root / "examples" / "recipes").glob("*.yml")):
     recipe = yaml.safe_load(path.read_text())
-    preset = expand(recipe["topology_preset"]) if recipe.get("topology_preset") else {}
-    description = {key: preset.get(key, []) + recipe.get(f"topology_{key}", []) for key in ("namespaces", "bridges", "links")}
+    description = merge(*(recipe.get(f"topology_{key}") for key in ("preset", "namespaces", "bridges", "links")))
     comment = " ".join(line.lstrip("# ") for line in path.read_text().splitlines() if line.startswith("# "))
     variables = {key: value for key, value in recipe.items() if key != "title"}
     out += [f"## {recipe['title']}", "", comment, "", f"`examples/recipes/{path.name}`:", "", "```yaml",

@@ -4,14 +4,21 @@
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils.graph import render
-from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand, merge
 
 
 def topology_preset(preset):
     try:
         return expand(preset)
+    except NetnsError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+def topology_description(preset, namespaces=None, bridges=None, links=None):
+    try:
+        return merge(preset, namespaces, bridges, links)
     except NetnsError as exc:
         raise AnsibleFilterError(str(exc)) from None
 
@@ -25,4 +32,8 @@ def topology_graph(description, fmt="mermaid"):
 
 class FilterModule:
     def filters(self):
-        return {"topology_preset": topology_preset, "topology_graph": topology_graph}
+        return {
+            "topology_preset": topology_preset,
+            "topology_description": topology_description,
+            "topology_graph": topology_graph,
+        }

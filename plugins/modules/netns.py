@@ -93,9 +93,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import Namespace
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.namespace import plan_namespace
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Namespace
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
 
 
 def main():
@@ -104,11 +105,11 @@ def main():
             "name": {"type": "str", "required": True},
             "state": STATE_OPTION,
             "sysctls": {"type": "dict", "default": {}},
-            "when_busy": {"type": "str", "default": "fail", "choices": ["fail", "detach", "kill"]},
+            "when_busy": WHEN_BUSY_OPTION,
         },
         supports_check_mode=True,
     )
-    execute(module, lambda view, plan: plan_namespace(view, Namespace.from_params(module.params), plan))
+    execute(module, Namespace.from_params, plan_namespace)
 
 
 if __name__ == "__main__":

@@ -108,9 +108,10 @@ addresses:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import AddressSet
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.address import plan_addresses
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import NETNS_OPTION, STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -125,7 +126,7 @@ def main():
         },
         supports_check_mode=True,
     )
-    execute(module, lambda view, plan: {"addresses": plan_addresses(view, AddressSet.from_params(module.params), plan)})
+    execute(module, AddressSet.from_params, lambda view, wanted, plan: {"addresses": plan_addresses(view, wanted, plan)})
 
 
 if __name__ == "__main__":

@@ -101,9 +101,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import Bridge
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.bridge import plan_bridge
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import NETNS_OPTION, STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -119,7 +120,7 @@ def main():
         },
         supports_check_mode=True,
     )
-    execute(module, lambda view, plan: plan_bridge(view, Bridge.from_params(module.params), plan))
+    execute(module, Bridge.from_params, plan_bridge)
 
 
 if __name__ == "__main__":

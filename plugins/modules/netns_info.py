@@ -188,9 +188,8 @@ host:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils.inspect import describe, namespace_names
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import report
+from ansible_collections.linuxnet.netns.plugins.module_utils._describe import read_namespaces
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import report
 
 
 def main():
@@ -201,16 +200,7 @@ def main():
         },
         supports_check_mode=True,
     )
-
-    def read(view):
-        wanted = [validate.netns_name(name) for name in module.params["names"] or []]
-        names = namespace_names(view, wanted)
-        result = {"names": names, "namespaces": {name: describe(view, name) for name in names}}
-        if module.params["include_host"]:
-            result["host"] = describe(view, None)
-        return result
-
-    report(module, read)
+    report(module, read_namespaces)
 
 
 if __name__ == "__main__":

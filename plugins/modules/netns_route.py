@@ -97,9 +97,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import Route
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.route import plan_route
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import NETNS_OPTION, STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Route
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -114,7 +115,7 @@ def main():
         },
         supports_check_mode=True,
     )
-    execute(module, lambda view, plan: plan_route(view, Route.from_params(module.params), plan))
+    execute(module, Route.from_params, plan_route)
 
 
 if __name__ == "__main__":

@@ -208,37 +208,11 @@ verification:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
-from ansible_collections.linuxnet.netns.plugins.module_utils.probe import ping_all
-from ansible_collections.linuxnet.netns.plugins.module_utils.reachability import HOST, matrix, probes_for
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.topology import plan_prune, plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import STATE_OPTION, execute
-from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
-
-
-class VerificationFailed(NetnsError):
-    """Some probes got no answer; `result` carries the verification for the failed task."""
-
-    def __init__(self, verification):
-        failures = ", ".join(f"{u['from']} -> {u['to']} ({u['address']})" for u in verification["unreachable"][:10])
-        super().__init__(f"{verification['failed']} of {verification['probes']} probes got no answer: {failures}")
-        self.result = {"verification": verification}
-
-
-def verify(view, topology):
-    probes = probes_for(topology)
-    results = ping_all(view.sessions, [(probe.source, probe.address) for probe in probes])
-    unreachable = [
-        {"from": probe.source or HOST, "to": probe.target or HOST, "address": str(probe.address), "kind": probe.kind}
-        for probe, answered in zip(probes, results) if not answered
-    ]
-    verification = {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, results),
-                    "unreachable": unreachable}
-    if unreachable:
-        raise VerificationFailed(verification)
-    return {"verification": verification}
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify import verify_when_asked
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
 
 
 def main():
@@ -250,46 +224,13 @@ def main():
             "links": {"type": "list", "elements": "dict", "default": []},
             "state": STATE_OPTION,
             "verify": {"type": "bool", "default": False},
-            "when_busy": {"type": "str", "default": "fail", "choices": ["fail", "detach", "kill"]},
+            "when_busy": WHEN_BUSY_OPTION,
             "name": {"type": "str", "default": "default"},
             "prune": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
-    params = module.params
-    declared = None
-
-    def build(view, plan):
-        nonlocal declared
-        declared = _declared(params)
-        plan_topology(view, declared, plan)
-        if params["prune"] and params["state"] == "present":
-            plan_prune(view, declared, plan)
-        return {**_summary(plan), "kept": view.kept}
-
-    wants_verification = params["verify"] and params["state"] == "present"
-    # Echoing a thousand links back costs more than building them; say how many there were.
-    arguments = {key: f"{len(value)} entries" if isinstance(value, list) else value for key, value in params.items()}
-    execute(module, build, after_apply=(lambda view: verify(view, declared)) if wants_verification else None,
-            invocation={"module_args": arguments})
-
-
-def _declared(params):
-    """The topology the task describes: the preset's expansion first, then the given lists."""
-    expanded = expand(params["preset"]) if params["preset"] else {"namespaces": [], "bridges": [], "links": []}
-    return Topology(expanded["namespaces"] + params["namespaces"], expanded["bridges"] + params["bridges"],
-                    expanded["links"] + params["links"], params["state"], params["when_busy"], params["name"])
-
-
-def _summary(plan):
-    targets = {action: [c.target for c in plan.changes if c.action == action]
-               for action in (CREATE, UPDATE, DELETE, RECREATE)}
-    return {
-        "counts": plan.counts(),
-        "created": targets[CREATE] + targets[RECREATE],
-        "updated": targets[UPDATE],
-        "removed": targets[DELETE],
-    }
+    execute(module, Topology.from_params, plan_topology, after_apply=verify_when_asked, short_invocation=True)
 
 
 if __name__ == "__main__":

@@ -124,9 +124,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import Veth
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.veth import plan_veth
-from ansible_collections.linuxnet.netns.plugins.module_utils.runner import NETNS_OPTION, STATE_OPTION, execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -145,7 +146,7 @@ def main():
         required_if=[("state", "present", ["peer"])],
         supports_check_mode=True,
     )
-    execute(module, lambda view, plan: plan_veth(view, Veth.from_params(module.params), plan))
+    execute(module, Veth.from_params, plan_veth)
 
 
 if __name__ == "__main__":

@@ -45,8 +45,8 @@ good_name = st.from_regex(r"\A[a-z][a-z0-9]{0,5}\Z")
 
 
 def _invalid_route_destination(text):
-    from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-    from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+    from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+    from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
     try:
         validate.route_destination(text)

@@ -1,9 +1,9 @@
 import pytest
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils.presets import expand
-from ansible_collections.linuxnet.netns.plugins.module_utils.reachability import probes_for
-from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand
+from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 
 
 def build(preset):

@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 
 
 def link(a, b, **extra):

@@ -2,8 +2,8 @@ import ipaddress
 
 import pytest
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 
 @pytest.mark.parametrize("name", ["red", "lab-1", "a" * 255, "r\u00e9d", "with space", "x.y"])

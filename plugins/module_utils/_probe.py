@@ -45,8 +45,9 @@ def _reply(family, data):
     return struct.unpack("!HH", data[4:8])
 
 
-def ping_all(sessions, probes, timeout=1.0, attempts=3):
-    """probes: list of (netns, ipaddress address). Returns a list of booleans, one per probe."""
+def ping_all(view, probes, timeout=1.0, attempts=3):
+    """probes: list of (netns, ipaddress address), sent from sockets the view opens in each namespace.
+    Returns a list of booleans, one per probe."""
     sockets = {}
     pending = {}  # (socket key, seq) -> probe index
     ident = os.getpid() & 0xFFFF
@@ -54,7 +55,7 @@ def ping_all(sessions, probes, timeout=1.0, attempts=3):
         family = socket.AF_INET if address.version == 4 else socket.AF_INET6
         key = (netns, family)
         if key not in sockets:
-            sockets[key] = sessions.get(netns).socket(family, socket.SOCK_RAW, _PROTOCOL[family])
+            sockets[key] = view.socket(netns, family, socket.SOCK_RAW, _PROTOCOL[family])
         pending[(key, index & 0xFFFF)] = index
     answered = [False] * len(probes)
     try:

@@ -3,27 +3,24 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Namespaces: existence, loopback up, and per-namespace network sysctls. Private to linuxnet.netns."""
 
-import os
-
-from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
 KIND = "netns"
-LOOPBACK = "lo"
 
 
 def plan_namespace(view, namespace, plan):
     exists = view.namespace_exists(namespace.name)
     if namespace.state == ABSENT:
-        if exists and not view.namespace_owned(namespace.name, namespace.owner):
-            view.keep(namespace.target, namespace.owner)
+        if exists and not namespace_marked(view, namespace.name, namespace.owner):
+            leave_alone(plan, namespace.target, namespace.owner)
         elif exists:
             _plan_removal(view, namespace, plan)
         return
     if not exists:
-        _require_known_sysctls(namespace.sysctls)
+        _require_known_sysctls(view, namespace.sysctls)
         view.expect_namespace_created(namespace.name)
         after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
         plan.add(KIND, namespace.target, CREATE, None, after, lambda: _create(view, namespace))
@@ -47,30 +44,28 @@ def _plan_removal(view, namespace, plan):
 
     def remove():
         if namespace.when_busy == "kill":
-            netlink.kill_processes([pid for pid, _command in processes])
-        _remove(view, namespace.name)
+            view.kill_processes([pid for pid, _command in processes])
+        view.remove_namespace(namespace.name)
 
     view.expect_namespace_removed(namespace.name)
     plan.add(KIND, namespace.target, DELETE, before, None, remove)
 
 
 def _current_and_wanted(view, namespace):
-    session = view.session(namespace.name)
-    current_sysctls = {key: session.read_sysctl(key) for key in namespace.sysctls}
+    current_sysctls = {key: view.read_sysctl(namespace.name, key) for key in namespace.sysctls}
     before = {"name": namespace.name, "loopback_up": view.loopback_up(namespace.name), "sysctls": current_sysctls}
     after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
     return before, after
 
 
-def _require_known_sysctls(sysctls):
-    """A namespace that does not exist yet cannot be read; the host's tree names the same keys."""
+def _require_known_sysctls(view, sysctls):
     for key in sysctls:
-        if not os.path.exists("/proc/sys/" + key.replace(".", "/")):
+        if not view.sysctl_known(key):
             raise NotFoundError(f"sysctl {key} does not exist")
 
 
 def _create(view, namespace):
-    if not view.sessions.create(namespace.name, namespace.owner):
+    if not view.create_namespace(namespace.name, namespace.owner):
         _update(view, namespace, _current_and_wanted(view, namespace)[0])  # made by a concurrent run
         return
     _write_sysctls(view, namespace.name, namespace.sysctls)
@@ -78,19 +73,11 @@ def _create(view, namespace):
 
 def _update(view, namespace, before):
     if not before["loopback_up"]:
-        netlink.bring_loopback_up(view.session(namespace.name).ns_fd)
-        view.link_changed(namespace.name, LOOPBACK)
+        view.bring_loopback_up(namespace.name)
     changed = {key: value for key, value in namespace.sysctls.items() if before["sysctls"].get(key) != value}
     _write_sysctls(view, namespace.name, changed)
 
 
 def _write_sysctls(view, name, sysctls):
-    session = view.session(name)
     for key, value in sysctls.items():
-        session.write_sysctl(key, value)
-
-
-def _remove(view, name):
-    view.sessions.forget(name)
-    view.namespace_removed(name)
-    netlink.remove_namespace(name)
+        view.write_sysctl(name, key, value)

@@ -9,30 +9,13 @@ ValidationError naming the bad value; nothing here touches the kernel.
 
 from dataclasses import dataclass, field
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-
-PRESENT = "present"
-ABSENT = "absent"
-
-
-def where(netns):
-    """How a namespace is named in messages and targets."""
-    return f"namespace {netns!r}" if netns is not None else "the host namespace"
-
-
-def _state(params):
-    state = params.get("state") or PRESENT
-    if state not in (PRESENT, ABSENT):
-        raise ValidationError(f"state {state!r} must be 'present' or 'absent'")
-    return state
+from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import DEFAULT_BUSY_POLICY, PRESENT, where
 
 
 def _optional_interface(value, what):
     return None if value is None else validate.interface_name(value, what)
-
-
-BUSY_POLICIES = ("fail", "detach", "kill")
 
 
 @dataclass(frozen=True)
@@ -40,7 +23,7 @@ class Namespace:
     name: str
     state: str = PRESENT
     sysctls: dict = field(default_factory=dict)
-    when_busy: str = "fail"  # removing a namespace that processes still run in
+    when_busy: str = DEFAULT_BUSY_POLICY  # removing a namespace that processes still run in
     owner: str = None  # ownership marker: written on what this creates, required on what it removes
 
     @classmethod
@@ -49,11 +32,8 @@ class Namespace:
         for key, value in (params.get("sysctls") or {}).items():
             key = validate.sysctl_key(key)
             sysctls[key] = validate.sysctl_value(key, value)
-        when_busy = params.get("when_busy") or "fail"
-        if when_busy not in BUSY_POLICIES:
-            raise ValidationError(f"when_busy {when_busy!r} must be one of {', '.join(BUSY_POLICIES)}")
-        return cls(name=validate.netns_name(params.get("name")), state=_state(params), sysctls=sysctls,
-                   when_busy=when_busy, owner=params.get("owner"))
+        return cls(name=validate.netns_name(params.get("name")), state=validate.state(params.get("state")),
+                   sysctls=sysctls, when_busy=validate.busy_policy(params.get("when_busy")), owner=params.get("owner"))
 
     @property
     def target(self):
@@ -75,7 +55,7 @@ class Veth:
 
     @classmethod
     def from_params(cls, params):
-        state = _state(params)
+        state = validate.state(params.get("state"))
         peer = params.get("peer")
         if peer is None and state == PRESENT:
             raise ValidationError(f"veth {params.get('name')!r}: peer is required when state is present")
@@ -115,7 +95,7 @@ class AddressSet:
             interface=validate.interface_name(params.get("interface")),
             addresses=tuple(validate.address_list(params.get("addresses"))),
             netns=validate.optional_netns_name(params.get("netns")),
-            state=_state(params),
+            state=validate.state(params.get("state")),
             exclusive=bool(params.get("exclusive")),
             nodad=bool(params.get("nodad")),
         )
@@ -148,7 +128,7 @@ class Route:
             interface=_optional_interface(params.get("interface"), "interface name"),
             metric=validate.metric(params.get("metric")),
             netns=validate.optional_netns_name(params.get("netns")),
-            state=_state(params),
+            state=validate.state(params.get("state")),
         )
         if route.state == PRESENT and via is None and route.interface is None:
             raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, or both")
@@ -195,7 +175,7 @@ class Bridge:
             exclusive_ports=bool(params.get("exclusive_ports")),
             stp=params.get("stp"),
             mtu=validate.mtu(params.get("mtu")),
-            state=_state(params),
+            state=validate.state(params.get("state")),
             owner=params.get("owner"),
         )
 

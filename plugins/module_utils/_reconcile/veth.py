@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """veth pairs: one request creates both ends, each directly in its namespace. Private to linuxnet.netns."""
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists, ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, veth_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import (
     CREATE,
     DELETE,
     RECREATE,
     UPDATE,
 )
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
 KIND = "veth"
 
@@ -152,11 +153,8 @@ def _plan_absent(view, veth, plan):
             f"interface {link.name!r} in {where(netns)} is a {link.kind}, not a veth: it is left alone"
         )
     peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
-    # Ours if either end is marked, or either end sits in a namespace of ours: a crash between creating
-    # the pair and marking it must not leave it to the user.
-    if not (view.owned(veth.owner, link, peer) or view.namespace_owned(netns, veth.owner)
-            or (peer is not None and view.namespace_owned(peer_netns, veth.owner))):
-        view.keep(veth.target, veth.owner)
+    if not veth_marked(view, veth.owner, (netns, link), (peer_netns, peer)):
+        leave_alone(plan, veth.target, veth.owner)
         return
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
 
@@ -169,8 +167,8 @@ def _plan_absent(view, veth, plan):
 
 
 def _create(view, veth):
-    session = view.session(veth.netns)
-    peer_session = view.session(veth.peer_netns)
+    session = view.netlink(veth.netns)
+    peer_session = view.netlink(veth.peer_netns)
     master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
     try:
         session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
@@ -208,10 +206,10 @@ def _update(view, veth, current):
         if current[prefix + "bridge"] != bridge:
             changes["master"] = view.index_of(netns, bridge)
         if changes:
-            view.session(netns).set_link(view.index_of(netns, name), name, **changes)
+            view.netlink(netns).set_link(view.index_of(netns, name), name, **changes)
             view.link_changed(netns, name)
 
 
 def _delete(view, netns, name):
-    view.session(netns).delete_link(view.index_of(netns, name), name)
+    view.netlink(netns).delete_link(view.index_of(netns, name), name)
     view.link_changed(netns, name)

@@ -7,9 +7,9 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 (source) address; comparison itself ignores order.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
 KIND = "address"
 
@@ -61,7 +61,7 @@ def _kernel_link_local(address):
 
 
 def _apply(view, wanted, to_remove, to_add):
-    session = view.session(wanted.netns)
+    session = view.netlink(wanted.netns)
     index = view.index_of(wanted.netns, wanted.interface)
     for address in to_remove:
         session.delete_address(index, wanted.interface, address)

@@ -10,19 +10,21 @@ Pure Python: the description and its checks touch no kernel, so the controller-s
 
 from dataclasses import dataclass
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import (
-    ABSENT,
+from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet, Bridge, Namespace, Route, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+    DEFAULT_BUSY_POLICY,
+    FORWARDING_SYSCTLS,
     PRESENT,
-    AddressSet,
-    Bridge,
-    Namespace,
-    Route,
-    Veth,
+    interface_label,
+    where as where_is,
 )
 
-FORWARDING_SYSCTLS = ("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding")
+# The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
+# documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
 NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu"}
 LINK_KEYS = {"endpoints", "mtu"}
@@ -39,7 +41,7 @@ class Endpoint:
 
     @property
     def label(self):
-        return f"{self.netns or 'host'}/{self.name}"
+        return interface_label(self.netns, self.name)
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,13 @@ class Link:
 class Topology:
     """The validated description. Every check runs in the constructor, before any change."""
 
-    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy="fail", name="default"):
-        if state not in (PRESENT, ABSENT):
-            raise ValidationError(f"state {state!r} must be 'present' or 'absent'")
-        self.state = state
-        self.when_busy = when_busy
-        self.owner = owner_marker(name)
+    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
+                 name="default", prune=False, verify=False):
+        self.state = validate.state(state)
+        self.when_busy = validate.busy_policy(when_busy)
+        self.owner = marker(name)
+        self.prune = prune  # also remove what carries the marker but is no longer described
+        self.verify = verify  # probe the paths after a real apply
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
@@ -69,6 +72,14 @@ class Topology:
         self._check_bridges_referenced()
         self._check_segments()
 
+    @classmethod
+    def from_params(cls, params):
+        """The topology a netns_topology task describes: the preset's expansion, then the lists given."""
+        description = merge(params.get("preset"), params.get("namespaces"), params.get("bridges"), params.get("links"))
+        return cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
+                   params.get("when_busy"), params.get("name") or "default", bool(params.get("prune")),
+                   bool(params.get("verify")))
+
     # parsing
     def _namespace(self, entry, index):
         where = f"namespaces[{index}]"
@@ -76,7 +87,7 @@ class Topology:
         name = validate.netns_name(entry.get("name"), f"{where}: namespace name")
         sysctls = dict(entry.get("sysctls") or {})
         if entry.get("forwarding") is not None:
-            for key in FORWARDING_SYSCTLS:
+            for key in FORWARDING_SYSCTLS.values():
                 sysctls[key] = 1 if entry["forwarding"] else 0
         namespace = _wrap(where, Namespace.from_params, {"name": name, "sysctls": sysctls, "state": self.state,
                                                          "when_busy": self.when_busy, "owner": self.owner})
@@ -147,7 +158,7 @@ class Topology:
                 if end.bridge is not None and (end.netns, end.bridge) not in declared:
                     raise ValidationError(
                         f"links[{index}] endpoint {end.label}: bridge {end.bridge!r} is not declared "
-                        f"in {'namespace ' + repr(end.netns) if end.netns else 'the host namespace'}"
+                        f"in {where_is(end.netns)}"
                     )
 
     def _check_segments(self):
@@ -210,13 +221,6 @@ class Topology:
         return sets
 
 
-def owner_marker(name):
-    """The interface alias that marks what the topology `name` made (on lo for a namespace)."""
-    if not isinstance(name, str) or not name or len(name) > 200 or not name.isprintable():
-        raise ValidationError(f"topology name {name!r} must be a printable string of 1 to 200 characters")
-    return f"linuxnet.netns:{name}"
-
-
 def _entries(value, what):
     if value is None:
         return []
@@ -255,18 +259,14 @@ def _wrap(where, function, *args):
 def _claim(owners, netns, name, what):
     key = (netns, name)
     if key in owners:
-        where = f"namespace {netns!r}" if netns else "the host namespace"
-        raise ValidationError(f"interface name {name!r} is used twice in {where}: by {owners[key]} and {what}")
+        raise ValidationError(f"interface name {name!r} is used twice in {where_is(netns)}: by {owners[key]} and {what}")
     owners[key] = what
 
 
 def _claim_address(seen, owner, address, where):
     other = seen.get(address.ip)
     if other is not None and other != owner:
-        raise ValidationError(f"address {address.ip} is used twice {where}: by {_label(other)} and {_label(owner)}")
+        raise ValidationError(
+            f"address {address.ip} is used twice {where}: by {interface_label(*other)} and {interface_label(*owner)}"
+        )
     seen[address.ip] = owner
-
-
-def _label(owner):
-    netns, name = owner
-    return f"{netns or 'host'}/{name}"

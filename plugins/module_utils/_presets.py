@@ -10,8 +10,8 @@ edited and reused as a hand-written description.
 
 import ipaddress
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 KINDS = ("pair", "star", "linear", "tree")
 DEFAULT_IPV4 = "198.18.0.0/16"
@@ -50,16 +50,21 @@ def expand(preset):
     return description
 
 
+def merge(preset=None, namespaces=None, bridges=None, links=None):
+    """The whole description: a preset's expansion (when a preset is given) first, then the lists given.
+
+    The module, the role (filter topology_description) and the docs script all merge this way.
+    """
+    expanded = expand(preset) if preset else {}
+    given = {"namespaces": namespaces, "bridges": bridges, "links": links}
+    for key, value in given.items():
+        if value is not None and not isinstance(value, list):
+            raise ValidationError(f"{key} must be a list, got {type(value).__name__}")
+    return {key: expanded.get(key, []) + (given[key] or []) for key in given}
+
+
 def _size(value, what, minimum=2):
-    if isinstance(value, bool):
-        raise ValidationError(f"{what} size {value!r} must be an integer")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{what} size {value!r} must be an integer") from None
-    if number < minimum:
-        raise ValidationError(f"{what} size {value!r} must be at least {minimum}")
-    return number
+    return validate.integer(value, f"{what} size", minimum)
 
 
 def _range(text, version):

@@ -14,10 +14,11 @@ namespaces, beyond that from the first namespace to every other and back).
 import re
 from dataclasses import dataclass
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS, node
+
 SEGMENT_ALL_PAIRS = 8
 MATRIX_LIMIT = 16
 MAX_HOPS = 64
-HOST = "host"
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class _Network:
             self.routes.setdefault(route.netns, []).append(route)
         self.forwarding = {}
         for name, namespace in topology.namespaces.items():
-            self.forwarding[(name, 4)] = namespace.sysctls.get("net.ipv4.ip_forward") == "1"
-            self.forwarding[(name, 6)] = namespace.sysctls.get("net.ipv6.conf.all.forwarding") == "1"
+            for version, key in FORWARDING_SYSCTLS.items():
+                self.forwarding[(name, version)] = namespace.sysctls.get(key) == "1"
         self.owner = {}  # ip -> netns
         self.attached = {}  # netns -> [(segment index, address)]
         for index, segment in enumerate(self.segments):
@@ -161,7 +162,7 @@ def matrix(probes, results):
     names = sorted({name for pair in outcome for name in pair}, key=_natural)
     if len(names) > MATRIX_LIMIT:
         return []
-    labels = [name if name is not None else HOST for name in names]
+    labels = [node(name) for name in names]
     width = max([len(label) for label in labels] + [4])
     lines = [" " * width + " | " + " ".join(label.rjust(width) for label in labels)]
     for source, label in zip(names, labels):

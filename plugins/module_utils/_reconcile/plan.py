@@ -14,6 +14,7 @@ CREATE = "create"
 UPDATE = "update"
 DELETE = "delete"
 RECREATE = "recreate"
+ACTIONS = (CREATE, UPDATE, DELETE, RECREATE)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Plan:
         self.changes = []
         self.applied = []
         self._last = []  # steps of planned changes that must wait until every change is applied
+        self.kept = []  # [{target, reason}]: described for removal, but left alone
 
     def at_end(self, step):
         """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
@@ -41,6 +43,9 @@ class Plan:
 
     def add(self, kind, target, action, before, after, run):
         self.changes.append(Change(kind, target, action, before, after, run))
+
+    def keep(self, target, reason):
+        self.kept.append({"target": target, "reason": reason})
 
     @property
     def changed(self):
@@ -56,11 +61,17 @@ class Plan:
     def summary(self):
         return [change.summary() for change in self.changes]
 
-    def counts(self):
-        counts = {CREATE: 0, UPDATE: 0, DELETE: 0, RECREATE: 0}
+    def by_action(self):
+        """counts per action, and the targets created (or recreated), updated and removed."""
+        targets = {action: [] for action in ACTIONS}
         for change in self.changes:
-            counts[change.action] += 1
-        return counts
+            targets[change.action].append(change.target)
+        return {
+            "counts": {action: len(targets[action]) for action in ACTIONS},
+            "created": targets[CREATE] + targets[RECREATE],
+            "updated": targets[UPDATE],
+            "removed": targets[DELETE],
+        }
 
     def diff(self):
         return {

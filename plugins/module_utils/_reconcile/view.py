@@ -9,16 +9,19 @@ so that later objects are planned against the state the earlier changes will lea
 During apply, whoever creates or deletes a link calls ``link_changed`` so that the next
 lookup of that one name asks the kernel for it alone; a namespace is never dumped again
 because one of its links changed (a hub with a thousand ports would be read a thousand times).
+
+The view reaches the kernel only through its Kernel (see _kernel/kernel.py), and reconcilers
+reach the kernel only through the view: reads come from its cache, changes go through the
+kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, sysctls).
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import where
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
 
 class KernelView:
-    def __init__(self, sessions):
-        self.sessions = sessions
+    def __init__(self, kernel):
+        self.kernel = kernel
         self._links = {}
         self._addresses = {}
         self._routes = {}
@@ -28,7 +31,6 @@ class KernelView:
         self._links_changed = set()  # (netns, name): changed during apply, to be read again
         self._all_namespaces = None
         self._processes = None
-        self.kept = []  # [{target, reason}]: described for removal, but not ours to remove
         self._by_index = {}  # netns -> {ifindex: Link}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
@@ -38,7 +40,7 @@ class KernelView:
             return True
         if netns in self._namespaces_to_remove:
             return False
-        return netlink.namespace_exists(netns)
+        return self.kernel.namespace_exists(netns)
 
     def require_namespace(self, netns):
         if not self.namespace_exists(netns):
@@ -50,50 +52,62 @@ class KernelView:
     def expect_namespace_removed(self, netns):
         self._namespaces_to_remove.add(netns)
 
-    def owned(self, owner, *links):
-        """True when no owner is asked for, or when one of the links carries its marker."""
-        return owner is None or any(link is not None and link.alias == owner for link in links)
-
-    def namespace_owned(self, netns, owner):
-        """A namespace is the owner's when its lo carries the marker (or no owner is asked for)."""
-        if owner is None:
-            return True
-        return netns is not None and self.owned(owner, self.link(netns, "lo"))
-
-    def keep(self, target, owner):
-        self.kept.append({"target": target, "reason": f"not marked as made by {owner}"})
-
     def all_namespaces(self):
         if self._all_namespaces is None:
-            self._all_namespaces = netlink.list_namespaces()
+            self._all_namespaces = self.kernel.namespace_names()
         return self._all_namespaces
 
     def processes_in(self, netns):
         """[(pid, command)] of the processes that run inside namespace `netns` now."""
         if self._processes is None:
-            self._processes = netlink.processes_by_namespace()
-        return self._processes.get(netlink.namespace_identity(netns), [])
+            self._processes = self.kernel.processes_by_namespace()
+        return self._processes.get(self.kernel.namespace_identity(netns), [])
 
     def is_new_namespace(self, netns):
         return netns in self._namespaces_to_create
 
-    def session(self, netns):
-        return self.sessions.get(netns)
+    def create_namespace(self, netns, loopback_alias=None):
+        """Create `netns` (lo up, marked with loopback_alias); False when it already existed."""
+        return self.kernel.create_namespace(netns, loopback_alias)
+
+    def remove_namespace(self, netns):
+        self.namespace_removed(netns)
+        self.kernel.remove_namespace(netns)
+
+    def kill_processes(self, pids):
+        self.kernel.kill_processes(pids)
+
+    def netlink(self, netns):
+        """The netlink session of `netns`, for the reconcilers' requests."""
+        return self.kernel.netlink(netns)
+
+    def socket(self, netns, family, kind, proto):
+        return self.kernel.socket(netns, family, kind, proto)
+
+    # sysctls
+    def sysctl_known(self, key):
+        return self.kernel.sysctl_known(key)
+
+    def read_sysctl(self, netns, key):
+        return self.kernel.read_sysctl(netns, key)
+
+    def write_sysctl(self, netns, key, value):
+        self.kernel.write_sysctl(netns, key, value)
 
     # links
     def links(self, netns):
         """{name: Link} as the kernel has them now ({} for a namespace the plan creates)."""
         if netns not in self._links:
-            if self.is_new_namespace(netns) and not netlink.namespace_exists(netns):
+            if self.is_new_namespace(netns) and not self.kernel.namespace_exists(netns):
                 return {}
-            self._links[netns] = {link.name: link for link in self.session(netns).links()}
+            self._links[netns] = {link.name: link for link in self.netlink(netns).links()}
         return self._links[netns]
 
     def link(self, netns, name):
         links = self.links(netns)
         if (netns, name) in self._links_changed:
             self._links_changed.discard((netns, name))
-            fresh = self.session(netns).link_named(name)
+            fresh = self.netlink(netns).link_named(name)
             if fresh is None:
                 links.pop(name, None)
             else:
@@ -106,10 +120,14 @@ class KernelView:
 
     def loopback_up(self, netns):
         """From the namespace's link dump when there is one, else by ioctl (no netlink needed)."""
-        if netns in self._links and (netns, "lo") not in self._links_changed:
-            link = self._links[netns].get("lo")
+        if netns in self._links and (netns, LOOPBACK) not in self._links_changed:
+            link = self._links[netns].get(LOOPBACK)
             return bool(link and link.up)
-        return netlink.loopback_is_up(self.session(netns).ns_fd)
+        return self.kernel.loopback_up(netns)
+
+    def bring_loopback_up(self, netns):
+        self.kernel.bring_loopback_up(netns)
+        self.link_changed(netns, LOOPBACK)
 
     def link_by_index(self, netns, index):
         if netns not in self._by_index:
@@ -157,7 +175,7 @@ class KernelView:
             return []
         if netns not in self._addresses:
             by_index = {}
-            for address in self.session(netns).addresses():
+            for address in self.netlink(netns).addresses():
                 by_index.setdefault(address.index, []).append(address.interface)
             self._addresses[netns] = by_index
         return self._addresses[netns].get(link.index, [])
@@ -173,10 +191,10 @@ class KernelView:
         return [address.network for link in names for address in self.addresses_of(netns, link)]
 
     def routes(self, netns):
-        if self.is_new_namespace(netns) and not netlink.namespace_exists(netns):
+        if self.is_new_namespace(netns) and not self.kernel.namespace_exists(netns):
             return []
         if netns not in self._routes:
-            self._routes[netns] = self.session(netns).routes()
+            self._routes[netns] = self.netlink(netns).routes()
         return self._routes[netns]
 
     # veth peers
@@ -188,7 +206,7 @@ class KernelView:
         """
         if link.peer_nsid is None:
             return netns, self.link_by_index(netns, link.peer_index)
-        own = self.session(netns)
+        own = self.netlink(netns)
         tried = set()
         for candidate in self._candidates(netns, hint):
             if candidate == netns or candidate in tried or not self.namespace_exists(candidate):
@@ -197,7 +215,7 @@ class KernelView:
             peer = self.link_by_index(candidate, link.peer_index)
             if peer is None or peer.kind != "veth" or peer.peer_index != link.index:
                 continue
-            if own.netnsid_of(self.session(candidate)) == link.peer_nsid:
+            if own.netnsid_of(self.netlink(candidate)) == link.peer_nsid:
                 return candidate, peer
         return None, None
 

@@ -7,9 +7,9 @@ A route is identified by its destination and metric, as the kernel does; another
 interface for the same destination is corrected in place with a replace, never duplicated.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
 KIND = "route"
 
@@ -75,10 +75,10 @@ def _require_on_link(view, route):
 
 def _replace(view, route):
     oif = view.index_of(route.netns, route.interface) if route.interface is not None else None
-    view.session(route.netns).replace_route(route.destination, route.via, oif, route.effective_metric)
+    view.netlink(route.netns).replace_route(route.destination, route.via, oif, route.effective_metric)
     view.routes_changed(route.netns)
 
 
 def _delete(view, route):
-    view.session(route.netns).delete_route(route.destination, route.effective_metric)
+    view.netlink(route.netns).delete_route(route.destination, route.effective_metric)
     view.routes_changed(route.netns)

@@ -6,9 +6,10 @@
 Removing a bridge leaves its ports' interfaces in place; the kernel only detaches them.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import AlreadyExists, ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import ABSENT, where
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
 KIND = "bridge"
 
@@ -68,7 +69,7 @@ def _wanted(bridge, before):
 
 
 def _apply(view, bridge, before, after):
-    session = view.session(bridge.netns)
+    session = view.netlink(bridge.netns)
     if before is None:
         try:
             session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
@@ -110,13 +111,13 @@ def _plan_absent(view, bridge, plan):
         raise ConflictError(
             f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
         )
-    if not view.owned(bridge.owner, link):
-        view.keep(bridge.target, bridge.owner)
+    if not marked(bridge.owner, link):
+        leave_alone(plan, bridge.target, bridge.owner)
         return
     before = _describe(view, bridge, link)
 
     def delete():
-        view.session(bridge.netns).delete_link(view.index_of(bridge.netns, bridge.name), bridge.name)
+        view.netlink(bridge.netns).delete_link(view.index_of(bridge.netns, bridge.name), bridge.name)
         view.link_changed(bridge.netns, bridge.name)
 
     plan.add(KIND, bridge.target, DELETE, before, None, delete)
@@ -124,5 +125,5 @@ def _plan_absent(view, bridge, plan):
 
 def _bring_up(view, bridge):
     index = view.index_of(bridge.netns, bridge.name)
-    view.session(bridge.netns).set_link(index, bridge.name, up=True, alias=bridge.owner)
+    view.netlink(bridge.netns).set_link(index, bridge.name, up=True, alias=bridge.owner)
     view.link_changed(bridge.netns, bridge.name)

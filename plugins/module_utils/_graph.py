@@ -9,11 +9,11 @@ interface names and addresses.
 
 import re
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import node
 
 FORMATS = ("mermaid", "dot")
-HOST = "host"
 
 
 def render(description, fmt="mermaid"):
@@ -29,14 +29,14 @@ def _graph(topology):
     nodes = {}
 
     def namespace_node(netns):
-        node = "ns_" + _ident(netns or HOST)
-        nodes.setdefault(node, (netns or HOST, "box"))
-        return node
+        ident = "ns_" + _ident(node(netns))
+        nodes.setdefault(ident, (node(netns), "box"))
+        return ident
 
     def bridge_node(netns, name):
-        node = "br_" + _ident(f"{netns or HOST}_{name}")
-        nodes.setdefault(node, (f"{name} @ {netns or HOST}", "bridge"))
-        return node
+        ident = "br_" + _ident(f"{node(netns)}_{name}")
+        nodes.setdefault(ident, (f"{name} @ {node(netns)}", "bridge"))
+        return ident
 
     for name in topology.namespaces:
         namespace_node(name)

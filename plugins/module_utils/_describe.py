@@ -1,20 +1,31 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read-only description of namespaces, shaped for use in later tasks. Private to linuxnet.netns."""
+"""Read-only description of namespaces, shaped for use in later tasks (netns_info).
+Private to linuxnet.netns.
+"""
 
 import socket
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import netlink
+from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS
 
-FORWARDING_SYSCTLS = {"ipv4": "net.ipv4.ip_forward", "ipv6": "net.ipv6.conf.all.forwarding"}
 _PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
+
+
+def read_namespaces(view, params):
+    """netns_info's result: the namespaces named in `names` (default: all), and the host's on request."""
+    names = namespace_names(view, [validate.netns_name(name) for name in params.get("names") or []])
+    result = {"names": names, "namespaces": {name: describe(view, name) for name in names}}
+    if params.get("include_host"):
+        result["host"] = describe(view, None)
+    return result
 
 
 def namespace_names(view, wanted=None):
     """The namespaces to describe: all of them, or the ones named (each must exist)."""
     if not wanted:
-        return netlink.list_namespaces()
+        return view.all_namespaces()
     for name in wanted:
         view.require_namespace(name)
     return list(dict.fromkeys(wanted))
@@ -26,12 +37,12 @@ def describe(view, netns):
     interfaces = {}
     for link in sorted(links.values(), key=lambda link: link.index):
         interfaces[link.name] = _interface(view, netns, link, by_index)
-    session = view.session(netns)
     return {
         "name": netns,
         "interfaces": interfaces,
         "routes": [_route(route, by_index) for route in view.routes(netns)],
-        "forwarding": {family: session.read_sysctl(key) == "1" for family, key in FORWARDING_SYSCTLS.items()},
+        "forwarding": {f"ipv{version}": view.read_sysctl(netns, key) == "1"
+                       for version, key in FORWARDING_SYSCTLS.items()},
     }
 
 

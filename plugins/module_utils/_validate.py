@@ -6,7 +6,13 @@
 import ipaddress
 import re
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+    BUSY_POLICIES,
+    DEFAULT_BUSY_POLICY,
+    PRESENT,
+    STATES,
+)
 
 NETNS_NAME_MAX_BYTES = 255
 IFNAME_MAX_BYTES = 15
@@ -120,7 +126,7 @@ def ip_address(value, what="address"):
 def mtu(value):
     if value is None:
         return None
-    number = _integer(value, "mtu")
+    number = integer(value, "mtu")
     if not MTU_MIN <= number <= MTU_MAX:
         raise ValidationError(f"mtu {value!r} is out of range: it must be between {MTU_MIN} and {MTU_MAX}")
     return number
@@ -129,7 +135,7 @@ def mtu(value):
 def metric(value):
     if value is None:
         return None
-    number = _integer(value, "metric")
+    number = integer(value, "metric")
     if not 0 <= number <= METRIC_MAX:
         raise ValidationError(f"metric {value!r} is out of range: it must be between 0 and {METRIC_MAX}")
     return number
@@ -155,10 +161,28 @@ def sysctl_value(key, value):
     raise ValidationError(f"sysctl {key} value {value!r} must be a number or a single-line string")
 
 
-def _integer(value, what):
+def integer(value, what, minimum=None):
     if isinstance(value, bool):
         raise ValidationError(f"{what} {value!r} must be an integer")
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ValidationError(f"{what} {value!r} must be an integer") from None
+    if minimum is not None and number < minimum:
+        raise ValidationError(f"{what} {value!r} must be at least {minimum}")
+    return number
+
+
+def choice(value, choices, what):
+    if value not in choices:
+        raise ValidationError(f"{what} {value!r} must be one of {', '.join(map(repr, choices))}")
+    return value
+
+
+def state(value):
+    """'present' (also when not given) or 'absent'."""
+    return choice(value or PRESENT, STATES, "state")
+
+
+def busy_policy(value):
+    return choice(value or DEFAULT_BUSY_POLICY, BUSY_POLICIES, "when_busy")

@@ -1,8 +1,8 @@
 import ipaddress
 
-from ansible_collections.linuxnet.netns.plugins.module_utils.model import AddressSet
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.address import plan_addresses
-from ansible_collections.linuxnet.netns.plugins.module_utils.reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 
 LINK_LOCAL = "fe80::1/64"
 
@@ -80,7 +80,7 @@ def test_plan_applies_nothing_until_asked():
     assert ran == []
     plan.apply()
     assert ran == [True]
-    assert plan.counts()["create"] == 1
+    assert plan.by_action()["counts"]["create"] == 1
 
 
 def test_actions_say_whether_addresses_appear_change_or_go():

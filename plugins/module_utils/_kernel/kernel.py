@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The kernel as one object: every door (namespace files, sysctls, netlink) reached through it,
+each namespace opened once per module run and closed at the end. Private to linuxnet.netns.
+
+The reconcilers see the kernel only through KernelView, which sees it only through this class;
+unit tests put a fake with the same methods in its place. A new kernel interface gets its own
+file in this package and its methods here.
+"""
+
+import resource
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, sysctl
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import LOOPBACK_INDEX, NetlinkSession
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
+
+
+class Kernel:
+    def __init__(self):
+        self._handles = {}
+        self._netlink = {}
+        _raise_open_file_limit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        for netns in list(self._handles):
+            self._forget(netns)
+
+    # namespaces as files
+    def namespace_exists(self, netns):
+        return netns is None or namespaces.exists(netns)
+
+    def namespace_names(self):
+        return namespaces.names()
+
+    def processes_by_namespace(self):
+        """{namespace identity: [(pid, command)]}, from one scan of /proc."""
+        return namespaces.processes_by_namespace()
+
+    def namespace_identity(self, netns):
+        return namespaces.identity(netns)
+
+    def kill_processes(self, pids):
+        namespaces.kill_processes(pids)
+
+    def create_namespace(self, netns, loopback_alias=None):
+        """Create `netns` with lo up (and marked with loopback_alias); False when it already existed."""
+        prepare = None
+        if loopback_alias is not None:
+            def prepare(handle):
+                session = NetlinkSession(handle)
+                self._netlink[netns] = session
+                session.set_link(LOOPBACK_INDEX, LOOPBACK, alias=loopback_alias)
+
+        self._forget(netns)
+        try:
+            self._handles[netns] = namespaces.create(netns, prepare)
+        except AlreadyExists:
+            return False
+        except BaseException:
+            self._netlink.pop(netns, None)
+            raise
+        return True
+
+    def remove_namespace(self, netns):
+        self._forget(netns)
+        return namespaces.remove(netns)
+
+    # inside one namespace
+    def handle(self, netns):
+        if netns not in self._handles:
+            self._handles[netns] = namespaces.open_handle(netns)
+        return self._handles[netns]
+
+    def netlink(self, netns):
+        if netns not in self._netlink:
+            self._netlink[netns] = NetlinkSession(self.handle(netns))
+        return self._netlink[netns]
+
+    def loopback_up(self, netns):
+        return self.handle(netns).loopback_up()
+
+    def bring_loopback_up(self, netns):
+        self.handle(netns).bring_loopback_up()
+
+    def sysctl_known(self, key):
+        return sysctl.known(key)
+
+    def read_sysctl(self, netns, key):
+        return sysctl.read(self.handle(netns), key)
+
+    def write_sysctl(self, netns, key, value):
+        sysctl.write(self.handle(netns), key, value)
+
+    def socket(self, netns, family, kind, proto):
+        return self.handle(netns).socket(family, kind, proto)
+
+    def _forget(self, netns):
+        session = self._netlink.pop(netns, None)
+        if session is not None:
+            session.close()
+        handle = self._handles.pop(netns, None)
+        if handle is not None:
+            handle.close()
+
+
+def _raise_open_file_limit():
+    """Each open namespace holds a few descriptors; large topologies need more than 1024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            pass

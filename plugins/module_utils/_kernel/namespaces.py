@@ -1,0 +1,274 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Namespaces as files: /run/netns bind mounts, the lock, the /proc process scan, and a handle
+that runs code inside one namespace from a short-lived thread. Private to linuxnet.netns.
+
+Namespaces are made the way ``ip netns add`` makes them, without forking: unshare in a thread,
+bring lo up, and only then bind-mount the namespace onto its name. No netlink here.
+"""
+
+import ctypes
+import errno
+import fcntl
+import os
+import socket
+import struct
+import threading
+from contextlib import contextmanager
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError, NotFoundError
+
+NETNS_RUN_DIR = "/run/netns"
+LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
+
+_CLONE_NEWNET = 0x40000000
+_MS_BIND = 0x1000
+_MS_REC = 0x4000
+_MS_SHARED = 1 << 20
+_MNT_DETACH = 2
+_IFF_UP = 0x1
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"{what}: {os.strerror(code)}")
+
+
+def _in_thread(function):
+    """Run function in a short-lived thread: setns()/unshare() there never moves the caller."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:  # handed back to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="linuxnet-netns")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _open_netlink_socket():
+    """A raw netlink socket of the calling thread's namespace, as a descriptor.
+
+    pyroute2 0.9 hands the socket to asyncio, which wants a datagram socket.
+    """
+    return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
+
+
+def _loopback_flags(up=False):
+    """lo's interface flags, by ioctl in the calling thread's namespace; with up=True, bring it up."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(sock, _SIOCGIFFLAGS, request)[:18])[1]
+        if up and not flags & _IFF_UP:
+            flags |= _IFF_UP
+            fcntl.ioctl(sock, _SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags))
+        return flags
+
+
+class NetnsHandle:
+    """One namespace held open by descriptor (name None: the namespace the module runs in)."""
+
+    def __init__(self, name, ns_fd, netlink_fd=None):
+        self.name = name
+        self.ns_fd = ns_fd
+        self._netlink_fd = netlink_fd  # opened while the namespace was made, handed out once
+
+    def run(self, function):
+        """function() with the calling thread's network namespace set to this one."""
+        if self.name is None:
+            return function()
+
+        def inside():
+            _check(_libc.setns(self.ns_fd, _CLONE_NEWNET), "setns")
+            return function()
+
+        return _in_thread(inside)
+
+    def netlink_fd(self):
+        """A netlink socket descriptor inside this namespace, for the netlink door to wrap."""
+        if self._netlink_fd is not None:
+            fd, self._netlink_fd = self._netlink_fd, None
+            return fd
+        return self.run(_open_netlink_socket)
+
+    def socket(self, family, kind, proto):
+        """A plain socket bound to this namespace, such as a raw ICMP socket for probing."""
+        return self.run(lambda: socket.socket(family, kind, proto))
+
+    def loopback_up(self):
+        return bool(self.run(_loopback_flags) & _IFF_UP)
+
+    def bring_loopback_up(self):
+        self.run(lambda: _loopback_flags(up=True))
+
+    def close(self):
+        if self._netlink_fd is not None:
+            os.close(self._netlink_fd)
+        os.close(self.ns_fd)
+
+
+def path(name):
+    return os.path.join(NETNS_RUN_DIR, name)
+
+
+def _is_namespace_mount(file_path):
+    """True for a bound namespace, False for a plain file left by an interrupted create."""
+    return os.stat(file_path).st_dev != os.stat(NETNS_RUN_DIR).st_dev
+
+
+def exists(name):
+    try:
+        return _is_namespace_mount(path(name))
+    except FileNotFoundError:
+        return False
+
+
+def names():
+    try:
+        entries = os.listdir(NETNS_RUN_DIR)
+    except FileNotFoundError:
+        return []
+    return sorted(name for name in entries if exists(name))
+
+
+def open_handle(name):
+    """A handle on namespace `name` (None: the namespace the module runs in)."""
+    if name is None:
+        return NetnsHandle(None, os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC))
+    if not exists(name):
+        raise NotFoundError(f"namespace {name!r} does not exist")
+    return NetnsHandle(name, os.open(path(name), os.O_RDONLY | os.O_CLOEXEC))
+
+
+def identity(name):
+    """(device, inode) of the namespace bound at /run/netns/NAME, as /proc/PID/ns/net shows it."""
+    stat = os.stat(path(name))
+    return stat.st_dev, stat.st_ino
+
+
+def processes_by_namespace():
+    """{(device, inode): [(pid, command)]} for every process on the host, read once from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = os.stat(f"/proc/{entry}/ns/net")
+            with open(f"/proc/{entry}/comm", encoding="utf-8", errors="replace") as handle:
+                command = handle.read().strip()
+        except OSError:
+            continue  # gone meanwhile, or a kernel thread without a namespace link
+        found.setdefault((stat.st_dev, stat.st_ino), []).append((int(entry), command))
+    return found
+
+
+def kill_processes(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+
+
+def _prepare_run_dir():
+    """Make /run/netns a shared mount point, as `ip netns add` does, so mounts propagate."""
+    os.makedirs(NETNS_RUN_DIR, mode=0o755, exist_ok=True)
+    run_dir = NETNS_RUN_DIR.encode()
+    if _libc.mount(b"none", run_dir, b"none", _MS_SHARED | _MS_REC, None) == 0:
+        return
+    if ctypes.get_errno() != errno.EINVAL:
+        _check(-1, f"make {NETNS_RUN_DIR} a shared mount")
+    _check(_libc.mount(run_dir, run_dir, b"none", _MS_BIND | _MS_REC, None), f"bind {NETNS_RUN_DIR}")
+    _check(_libc.mount(b"none", run_dir, b"none", _MS_SHARED | _MS_REC, None), f"share {NETNS_RUN_DIR}")
+
+
+@contextmanager
+def _files_locked():
+    """Serialise creating and removing files in /run/netns between concurrent runs.
+
+    Without it one run could take another's just-created, not yet mounted file for a stale
+    leftover and remove it. `ip netns` does not take this lock; its own creates are atomic enough.
+    """
+    with open(LOCK_FILE, "a", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def create(name, prepare=None):
+    """Create namespace `name` with lo up, let prepare(handle) finish it, and only then name it.
+
+    A run killed before the bind mount leaves no namespace, only a plain file that the next run
+    removes, so whatever prepare does (marking lo, say) is done whenever the name exists.
+    Returns the new namespace's handle; raises AlreadyExists when the name is taken (perhaps by a
+    concurrent run).
+    """
+    file_path = path(name)
+    if exists(name):
+        raise AlreadyExists(f"namespace {name!r} already exists")
+    _prepare_run_dir()
+
+    def unshare():
+        _check(_libc.unshare(_CLONE_NEWNET), "unshare")
+        _loopback_flags(up=True)
+        ns_fd = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        return NetnsHandle(name, ns_fd, _open_netlink_socket() if prepare is not None else None)
+
+    with _files_locked():
+        if exists(name):
+            raise AlreadyExists(f"namespace {name!r} already exists")
+        _remove_stale_file(file_path)
+        os.close(os.open(file_path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+        handle = None
+        try:
+            handle = _in_thread(unshare)
+            if prepare is not None:
+                prepare(handle)
+            _check(_libc.mount(f"/proc/self/fd/{handle.ns_fd}".encode(), file_path.encode(), b"none", _MS_BIND,
+                               None), "bind mount")
+        except BaseException as exc:
+            _remove_stale_file(file_path)
+            if handle is not None:
+                handle.close()
+            if isinstance(exc, OSError):
+                raise KernelError(f"create namespace {name!r} failed: {exc.strerror}") from None
+            raise
+    return handle
+
+
+def _remove_stale_file(file_path):
+    try:
+        if not _is_namespace_mount(file_path):
+            os.unlink(file_path)
+    except FileNotFoundError:
+        pass
+
+
+def remove(name):
+    """Remove namespace `name` (its links go with it); False when it was not there."""
+    file_path = path(name)
+    if not os.path.lexists(file_path):
+        return False
+    with _files_locked():
+        if _libc.umount2(file_path.encode(), _MNT_DETACH) != 0 and ctypes.get_errno() not in (errno.EINVAL,
+                                                                                               errno.ENOENT):
+            _check(-1, f"unmount {file_path}")
+        try:
+            os.unlink(file_path)
+        except FileNotFoundError:
+            pass
+    return True

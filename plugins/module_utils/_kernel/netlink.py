@@ -1,0 +1,291 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The netlink door: the only file that imports pyroute2. Private to linuxnet.netns.
+
+One session per namespace, over a socket that namespaces.NetnsHandle opens inside it (no fork).
+Kernel messages become plain records; netlink refusals become errors a user can read. New
+netlink kinds (tunnels, link settings, traffic control) get their requests here.
+
+Written against what pyroute2 0.7 (Debian 12) and 0.9 (PyPI) both offer.
+"""
+
+import errno
+import importlib.util
+import ipaddress
+import os
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
+
+# pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
+# a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).
+HAS_PYROUTE2 = importlib.util.find_spec("pyroute2") is not None
+PYROUTE2_IMPORT_ERROR = None if HAS_PYROUTE2 else "ModuleNotFoundError: No module named 'pyroute2'"
+
+MAIN_TABLE = 254
+LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
+_IFA_F_NODAD = 0x02
+_IFF_UP = 0x1
+_RTN_UNICAST = 1
+
+
+def _iproute(**arguments):
+    from pyroute2 import IPRoute
+
+    return IPRoute(**arguments)
+
+
+def _netlink_error():
+    """The exception class pyroute2 raises for a kernel refusal (evaluated only once one is raised)."""
+    from pyroute2.netlink.exceptions import NetlinkError
+
+    return NetlinkError
+
+
+_REASONS = {
+    errno.EEXIST: "it already exists",
+    errno.ERANGE: "a name is longer than the kernel allows (15 bytes for interfaces)",
+    errno.EINVAL: "the kernel rejected a value as invalid",
+    errno.ENODEV: "no such interface",
+    errno.ENOENT: "no such object",
+    errno.ESRCH: "no such object",
+    errno.EADDRNOTAVAIL: "the address is not there",
+    errno.ENETUNREACH: "the gateway is not reachable through a directly connected network (not on-link)",
+    errno.EOPNOTSUPP: "this kernel does not support it",
+    errno.EPERM: "permission denied: managing network namespaces needs root",
+    errno.EBUSY: "the object is busy",
+    errno.ENOTCONN: "the interface is not connected",
+}
+
+
+def _kernel_reason(code):
+    return _REASONS.get(code, os.strerror(code) if code else "unknown netlink error")
+
+
+@contextmanager
+def _request(what):
+    """Run one netlink request; a refusal becomes a KernelError that says what was tried."""
+    try:
+        yield
+    except _netlink_error() as exc:
+        code = getattr(exc, "code", 0)
+        error = AlreadyExists if code == errno.EEXIST else KernelError
+        raise error(f"{what} failed: {_kernel_reason(code)} (errno {code})") from None
+
+
+# What the kernel reports, as plain records.
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    index: int
+    name: str
+    kind: str
+    up: bool
+    operstate: str
+    mtu: int
+    mac: str
+    master: int
+    peer_index: int
+    peer_nsid: int  # None: the peer is in the same namespace
+    stp: bool  # bridges only
+    alias: str  # the interface alias; topologies write their ownership marker there
+
+
+@dataclass(frozen=True)
+class AddressRecord:
+    index: int
+    interface: object  # ipaddress.IPv4Interface / IPv6Interface
+
+
+@dataclass(frozen=True)
+class RouteRecord:
+    family: int
+    dst: object  # ipaddress network
+    gateway: object  # ipaddress address or None
+    oif: int
+    metric: int
+    proto: int
+
+
+def _link_from(msg):
+    info = msg.get_attr("IFLA_LINKINFO")
+    kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
+    stp = None
+    if kind == "bridge":
+        data = info.get_attr("IFLA_INFO_DATA")
+        stp = bool(data.get_attr("IFLA_BR_STP_STATE")) if data is not None else None
+    return LinkRecord(
+        index=msg["index"],
+        name=msg.get_attr("IFLA_IFNAME"),
+        kind=kind or ("loopback" if msg.get_attr("IFLA_IFNAME") == "lo" else "device"),
+        up=bool(msg["flags"] & _IFF_UP),
+        operstate=msg.get_attr("IFLA_OPERSTATE"),
+        mtu=msg.get_attr("IFLA_MTU"),
+        mac=msg.get_attr("IFLA_ADDRESS"),
+        master=msg.get_attr("IFLA_MASTER"),
+        peer_index=msg.get_attr("IFLA_LINK") if kind == "veth" else None,
+        peer_nsid=msg.get_attr("IFLA_LINK_NETNSID") if kind == "veth" else None,
+        stp=stp,
+        alias=msg.get_attr("IFLA_IFALIAS"),
+    )
+
+
+def _address_from(msg):
+    local = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
+    return AddressRecord(
+        index=msg["index"],
+        interface=ipaddress.ip_interface(f"{local}/{msg['prefixlen']}"),
+    )
+
+
+def _route_from(msg):
+    family = msg["family"]
+    dst = msg.get_attr("RTA_DST")
+    if dst is None:
+        dst = "0.0.0.0" if family == socket.AF_INET else "::"
+    gateway = msg.get_attr("RTA_GATEWAY")
+    return RouteRecord(
+        family=family,
+        dst=ipaddress.ip_network(f"{dst}/{msg['dst_len']}"),
+        gateway=ipaddress.ip_address(gateway) if gateway else None,
+        oif=msg.get_attr("RTA_OIF"),
+        metric=msg.get_attr("RTA_PRIORITY") or 0,
+        proto=msg["proto"],
+    )
+
+
+# One session per namespace.
+
+
+class NetlinkSession:
+    """Netlink requests inside the namespace of one NetnsHandle; the socket opens on first use."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.label = where(handle.name)
+        self._netlink = None
+
+    @property
+    def _ipr(self):
+        if self._netlink is None:
+            self._netlink = _iproute() if self.handle.name is None else _iproute(fileno=self.handle.netlink_fd())
+        return self._netlink
+
+    def close(self):
+        if self._netlink is not None:
+            self._netlink.close()
+
+    # reading
+    def links(self):
+        with _request(f"list links in {self.label}"):
+            return [_link_from(msg) for msg in self._ipr.get_links()]
+
+    def addresses(self):
+        with _request(f"list addresses in {self.label}"):
+            return [_address_from(msg) for msg in self._ipr.get_addr()]
+
+    def routes(self):
+        """Unicast routes of the main table, IPv4 and IPv6."""
+        result = []
+        for family in (socket.AF_INET, socket.AF_INET6):
+            with _request(f"list routes in {self.label}"):
+                messages = self._ipr.get_routes(family=family)
+            for msg in messages:
+                table = msg.get_attr("RTA_TABLE") or msg["table"]
+                if table == MAIN_TABLE and msg["type"] == _RTN_UNICAST:
+                    result.append(_route_from(msg))
+        return result
+
+    def netnsid_of(self, other):
+        """The id under which this namespace knows `other` (None when it has given it none)."""
+        with _request(f"look up the id of {other.label} in {self.label}"):
+            reply = self._ipr.get_netnsid(fd=other.handle.ns_fd)
+        nsid = reply.get("nsid") if isinstance(reply, dict) else None
+        return nsid if nsid is not None and nsid >= 0 else None
+
+    def link_named(self, name):
+        """The one link called `name`, asked for alone (no dump), or None."""
+        try:
+            return _link_from(self._ipr.link("get", ifname=name)[0])
+        except _netlink_error() as exc:
+            if getattr(exc, "code", 0) == errno.ENODEV:
+                return None
+            raise KernelError(f"look up interface {name!r} in {self.label} failed: {_kernel_reason(exc.code)}") from None
+
+    # links
+    def add_veth(self, name, peer, peer_session, mtu=None, master=None):
+        peer_spec = {"ifname": peer}
+        if peer_session is not self:
+            peer_spec["net_ns_fd"] = peer_session.handle.ns_fd
+        extra = {"master": master} if master is not None else {}
+        if mtu is not None:
+            extra["mtu"] = mtu
+            peer_spec["mtu"] = mtu
+        places = self.label if peer_session is self else f"{self.label} and {peer_session.label}"
+        with _request(f"create veth {name!r} with peer {peer!r} in {places}"):
+            self._ipr.link("add", ifname=name, kind="veth", state="up", peer=peer_spec, **extra)
+
+    def add_bridge(self, name, stp=None, mtu=None, up=True):
+        extra = {"state": "up" if up else "down"}
+        if stp is not None:
+            extra["br_stp_state"] = int(stp)
+        if mtu is not None:
+            extra["mtu"] = mtu
+        with _request(f"create bridge {name!r} in {self.label}"):
+            self._ipr.link("add", ifname=name, kind="bridge", **extra)
+
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
+        changes = {"ifalias": alias} if alias is not None else {}
+        if up is not None:
+            changes["state"] = "up" if up else "down"
+        if mtu is not None:
+            changes["mtu"] = mtu
+        if master is not None:
+            changes["master"] = master
+        if stp is not None:
+            changes["kind"] = "bridge"
+            changes["br_stp_state"] = int(stp)
+        with _request(f"change interface {name!r} ({', '.join(sorted(changes))}) in {self.label}"):
+            self._ipr.link("set", index=index, **changes)
+
+    def delete_link(self, index, name):
+        with _request(f"delete interface {name!r} in {self.label}"):
+            self._ipr.link("del", index=index)
+
+    # addresses
+    def add_address(self, index, interface_name, address, nodad=False):
+        extra = {"flags": _IFA_F_NODAD} if nodad and address.version == 6 else {}
+        with _request(f"add address {address} to {interface_name!r} in {self.label}"):
+            self._ipr.addr(
+                "add", index=index, address=str(address.ip), prefixlen=address.network.prefixlen, **extra
+            )
+
+    def delete_address(self, index, interface_name, address):
+        with _request(f"remove address {address} from {interface_name!r} in {self.label}"):
+            self._ipr.addr("del", index=index, address=str(address.ip), prefixlen=address.network.prefixlen)
+
+    # routes
+    def _route_spec(self, dst, gateway, oif, metric):
+        spec = {"dst": str(dst), "table": MAIN_TABLE}
+        if dst.version == 6:
+            spec["family"] = socket.AF_INET6
+        if gateway is not None:
+            spec["gateway"] = str(gateway)
+        if oif is not None:
+            spec["oif"] = oif
+        if metric is not None:
+            spec["priority"] = metric
+        return spec
+
+    def replace_route(self, dst, gateway, oif, metric):
+        with _request(f"set route to {dst} in {self.label}"):
+            self._ipr.route("replace", **self._route_spec(dst, gateway, oif, metric))
+
+    def delete_route(self, dst, metric):
+        with _request(f"delete route to {dst} in {self.label}"):
+            self._ipr.route("del", **self._route_spec(dst, None, None, metric))

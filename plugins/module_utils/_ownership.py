@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who made what: the marker a topology writes on what it creates, the rules that decide whether
+an object carries it, and the record of described objects left alone because they do not.
+Private to linuxnet.netns.
+
+The marker is an interface alias: on lo for a namespace, on the bridge, on the second end of a
+veth pair. An owner of None asks for no ownership (the single-object modules).
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
+
+MARKER_PREFIX = "linuxnet.netns:"
+
+
+def marker(topology_name):
+    """The interface alias that marks what the topology `topology_name` made."""
+    name = topology_name
+    if not isinstance(name, str) or not name or len(name) > 200 or not name.isprintable():
+        raise ValidationError(f"topology name {name!r} must be a printable string of 1 to 200 characters")
+    return MARKER_PREFIX + name
+
+
+def marked(owner, *links):
+    """True when no owner is asked for, or when one of the links (kernel records) carries its marker."""
+    return owner is None or any(link is not None and link.alias == owner for link in links)
+
+
+def namespace_marked(view, netns, owner):
+    """A namespace is the owner's when its lo carries the marker (or no owner is asked for)."""
+    if owner is None:
+        return True
+    return netns is not None and marked(owner, view.link(netns, LOOPBACK))
+
+
+def veth_marked(view, owner, end, peer):
+    """A veth pair is the owner's if either end is marked or sits in one of its namespaces.
+
+    end and peer are (netns, link record) pairs, peer's record None when it was not found. A run
+    that crashed between creating the pair and marking it must not leave the pair to the user.
+    """
+    (netns, link), (peer_netns, peer_link) = end, peer
+    return (marked(owner, link, peer_link) or namespace_marked(view, netns, owner)
+            or (peer_link is not None and namespace_marked(view, peer_netns, owner)))
+
+
+def leave_alone(plan, target, owner):
+    """Record that `target` is described for removal but was not made by `owner`."""
+    plan.keep(target, f"not marked as made by {owner}")

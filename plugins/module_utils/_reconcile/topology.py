@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole topology, planned in dependency order through the single-object reconcilers.
+Private to linuxnet.netns.
+
+A new object kind gets one line in BUILD_ORDER (and in TEARDOWN when it lives in the host's own
+namespace, since removing a namespace takes everything inside it along).
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Namespace, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
+
+# (objects of the topology, their planner), in the order they are built.
+BUILD_ORDER = (
+    (lambda topology: topology.namespaces.values(), plan_namespace),
+    (lambda topology: topology.bridges, plan_bridge),
+    (lambda topology: topology.veths(), plan_veth),
+    (lambda topology: topology.address_sets(), plan_addresses),
+    (lambda topology: topology.routes, plan_route),
+)
+
+# Removal: what lives in the host goes one by one, then the namespaces with everything inside.
+TEARDOWN = (
+    (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
+    (lambda topology: [bridge for bridge in topology.bridges if bridge.netns is None], plan_bridge),
+    (lambda topology: topology.namespaces.values(), plan_namespace),
+)
+
+
+def plan_topology(view, topology, plan):
+    """Plan the whole topology (and with prune, the removal of what it no longer describes).
+
+    Nothing is applied here. Returns the result keys that summarise the plan.
+    """
+    for objects, planner in TEARDOWN if topology.state == ABSENT else BUILD_ORDER:
+        for desired in objects(topology):
+            planner(view, desired, plan)
+    if topology.prune and topology.state == PRESENT:
+        plan_prune(view, topology, plan)
+    return {**plan.by_action(), "kept": plan.kept}
+
+
+def plan_prune(view, topology, plan):
+    """Remove what carries this topology's marker but is no longer described, and nothing else."""
+    owner = topology.owner
+    for name in view.all_namespaces():
+        if name not in topology.namespaces and namespace_marked(view, name, owner):
+            plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
+    described = topology.interface_names()
+    kept_namespaces = [None] + [name for name in topology.namespaces if not view.is_new_namespace(name)]
+    handled = set()
+    for netns in kept_namespaces:
+        for link in list(view.links(netns).values()):
+            if (netns, link.name) in described or (netns, link.name) in handled or link.alias != owner:
+                continue
+            if link.kind == "veth":
+                peer_netns, peer = view.peer_of(netns, link)
+                if peer is not None:
+                    handled.add((peer_netns, peer.name))
+                plan_veth(view, Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner), plan)
+            elif link.kind == "bridge":
+                plan_bridge(view, Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner), plan)

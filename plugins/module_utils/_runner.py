@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one pipeline every module runs, and the one place where a plan, a reading or an error
+becomes a module result. Private to linuxnet.netns.
+"""
+
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import HAS_PYROUTE2, PYROUTE2_IMPORT_ERROR
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+
+
+def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
+    """Parse, plan, apply (unless in check mode), run the after-apply step, report.
+
+    parse(params) returns the desired object, validated; plan_with(view, desired, plan) adds its
+    changes to the plan and may return a dict of extra result keys; so may after_apply(view,
+    desired), which runs only after a real apply (a NetnsError it raises may carry a `result`
+    dict to report). short_invocation echoes list arguments as their length: a thousand links
+    echoed back cost more than building them.
+    """
+    plan = Plan()
+
+    def run(view):
+        desired = parse(module.params)
+        extra = plan_with(view, desired, plan) or {}
+        if not module.check_mode:
+            plan.apply()
+            if after_apply is not None:
+                extra.update(after_apply(view, desired))
+        return extra
+
+    extra = _guarded(module, run, plan)
+    result = {"changed": plan.changed, "changes": plan.summary(), **extra}
+    if short_invocation:
+        result["invocation"] = {"module_args": {
+            key: f"{len(value)} entries" if isinstance(value, list) else value for key, value in module.params.items()
+        }}
+    if module._diff:
+        result["diff"] = plan.diff()
+    module.exit_json(**result)
+
+
+def report(module, read):
+    """Run read(view, params), which changes nothing, and return its dict as the result."""
+    module.exit_json(changed=False, **_guarded(module, lambda view: read(view, module.params), Plan()))
+
+
+def _guarded(module, function, plan):
+    """Call function(view) with the kernel open; any failure ends the module with a readable msg."""
+    if not HAS_PYROUTE2:
+        module.fail_json(msg=missing_required_lib("pyroute2"), exception=PYROUTE2_IMPORT_ERROR)
+    try:
+        with Kernel() as kernel:
+            return function(KernelView(kernel))
+    except NetnsError as exc:
+        module.fail_json(msg=str(exc), **getattr(exc, "result", {}), **_applied(plan))
+    except Exception as exc:  # a bug or an unforeseen kernel answer: say so, keep the traceback
+        module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(), **_applied(plan))
+
+
+def _applied(plan):
+    """What a failed run had already changed, so that the user knows what state it left."""
+    return {"changed": bool(plan.applied), "changes": [change.summary() for change in plan.applied]}

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Verification of a built topology: the probes its description implies (reachability), sent from
+inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._probe import ping_all
+from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import matrix, probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import PRESENT, node
+
+
+class VerificationFailed(NetnsError):
+    """Some probes got no answer; `result` carries the verification for the failed task."""
+
+    def __init__(self, verification):
+        failures = ", ".join(f"{u['from']} -> {u['to']} ({u['address']})" for u in verification["unreachable"][:10])
+        super().__init__(f"{verification['failed']} of {verification['probes']} probes got no answer: {failures}")
+        self.result = {"verification": verification}
+
+
+def verify(view, topology):
+    """{'verification': ...} when every probe of `topology` is answered; VerificationFailed otherwise."""
+    probes = probes_for(topology)
+    answered = ping_all(view, [(probe.source, probe.address) for probe in probes])
+    verification = summarise(probes, answered)
+    if verification["unreachable"]:
+        raise VerificationFailed(verification)
+    return {"verification": verification}
+
+
+def summarise(probes, answered):
+    unreachable = [
+        {"from": node(probe.source), "to": node(probe.target), "address": str(probe.address), "kind": probe.kind}
+        for probe, ok in zip(probes, answered) if not ok
+    ]
+    return {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, answered),
+            "unreachable": unreachable}
+
+
+def verify_when_asked(view, topology):
+    """The after-apply step of netns_topology: verify when the task asks for it and builds."""
+    return verify(view, topology) if topology.verify and topology.state == PRESENT else {}

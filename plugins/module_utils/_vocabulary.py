@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The words every layer shares, written once: states, busy policies, how a namespace is named
+in messages, the forwarding sysctls, and the option specs several modules take. Pure Python.
+Private to linuxnet.netns.
+"""
+
+PRESENT = "present"
+ABSENT = "absent"
+STATES = (PRESENT, ABSENT)
+
+# What removing a namespace does when processes still run inside it.
+BUSY_POLICIES = ("fail", "detach", "kill")
+DEFAULT_BUSY_POLICY = "fail"
+
+HOST = "host"  # the host's own namespace, in graphs, matrices and endpoint labels
+LOOPBACK = "lo"
+
+# IP version -> the sysctl that turns forwarding on inside a namespace.
+FORWARDING_SYSCTLS = {4: "net.ipv4.ip_forward", 6: "net.ipv6.conf.all.forwarding"}
+
+STATE_OPTION = {"type": "str", "default": PRESENT, "choices": list(STATES)}
+NETNS_OPTION = {"type": "str"}
+WHEN_BUSY_OPTION = {"type": "str", "default": DEFAULT_BUSY_POLICY, "choices": list(BUSY_POLICIES)}
+
+
+def where(netns):
+    """How a namespace is named in messages and targets (None is the host's own)."""
+    return f"namespace {netns!r}" if netns is not None else "the host namespace"
+
+
+def node(netns):
+    """A namespace as a node of a graph or matrix: its name, or HOST."""
+    return netns if netns is not None else HOST
+
+
+def interface_label(netns, name):
+    """An interface named short, as NETNS/NAME (host/NAME in the host namespace)."""
+    return f"{node(netns)}/{name}"
