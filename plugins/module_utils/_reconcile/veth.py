@@ -159,7 +159,10 @@ def _plan_absent(view, veth, plan):
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
 
     def delete():
-        _delete(view, netns, link.name)
+        # Asked for afresh: a namespace this plan removed earlier may have taken the pair with it.
+        view.link_changed(netns, link.name)
+        if view.link(netns, link.name) is not None:
+            _delete(view, netns, link.name)
         if peer is not None:
             view.link_changed(peer_netns, peer.name)
 

@@ -1,0 +1,258 @@
+"""An in-memory kernel with the methods of _kernel.kernel.Kernel, so that the real KernelView and
+the reconcilers plan and apply against it without root.
+
+It models what the reconcilers rely on: namespaces with lo, links by index (veth pairs across
+namespaces with peer ifindex and netnsid, bridges with ports), addresses, main-table routes,
+sysctls, processes. Requests the real kernel would refuse raise the same errors the netlink
+door raises (AlreadyExists, KernelError).
+"""
+import ipaddress
+import itertools
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
+    AddressRecord,
+    LinkRecord,
+    RouteRecord,
+)
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
+
+HOST_SYSCTLS = {"net.ipv4.ip_forward": "0", "net.ipv6.conf.all.forwarding": "0",
+                "net.ipv4.icmp_echo_ignore_all": "0"}
+
+
+class FakeNamespace:
+    def __init__(self, name, lo_up=True, lo_alias=None):
+        self.name = name
+        self.links = {}  # index -> dict of attributes
+        self.addresses = []  # (index, ipaddress interface)
+        self.routes = []  # RouteRecord
+        self.sysctls = dict(HOST_SYSCTLS)
+        self.nsids = {}  # other namespace name -> id it is known by here
+        self._indexes = itertools.count(1)
+        self.add_link("lo", "loopback", up=lo_up, mtu=65536, alias=lo_alias)
+
+    def add_link(self, name, kind, **attributes):
+        if self.by_name(name) is not None:
+            raise AlreadyExists(f"interface {name!r} exists in {where(self.name)}")
+        index = next(self._indexes)
+        self.links[index] = {"index": index, "name": name, "kind": kind, "up": False, "mtu": 1500, "master": None,
+                             "peer": None, "stp": False if kind == "bridge" else None, "alias": None, **attributes}
+        return index
+
+    def by_name(self, name):
+        return next((link for link in self.links.values() if link["name"] == name), None)
+
+
+class FakeKernel:
+    def __init__(self):
+        self.namespaces = {None: FakeNamespace(None)}
+        self.processes = {}  # netns -> [(pid, command)]
+        self.killed = []
+        self.requests = []  # every change, as (what, netns, name), in order
+        self._nsids = itertools.count(0)
+
+    # building a starting state
+    def add_namespace(self, name, owner=None, lo_up=True):
+        self.namespaces[name] = FakeNamespace(name, lo_up=lo_up, lo_alias=owner)
+        return self.namespaces[name]
+
+    def link(self, netns, name):
+        return self.namespaces[netns].by_name(name)
+
+    # the Kernel interface
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+    def namespace_exists(self, netns):
+        return netns in self.namespaces
+
+    def namespace_names(self):
+        return sorted(name for name in self.namespaces if name is not None)
+
+    def processes_by_namespace(self):
+        return {("fake", name): list(found) for name, found in self.processes.items()}
+
+    def namespace_identity(self, netns):
+        return ("fake", netns)
+
+    def kill_processes(self, pids):
+        self.killed.extend(pids)
+
+    def create_namespace(self, netns, loopback_alias=None):
+        if netns in self.namespaces:
+            return False
+        self.requests.append(("create namespace", netns, None))
+        self.add_namespace(netns, owner=loopback_alias)
+        return True
+
+    def remove_namespace(self, netns):
+        self.requests.append(("remove namespace", netns, None))
+        gone = self.namespaces.pop(netns)
+        for link in gone.links.values():
+            if link["peer"] is not None and link["peer"][0] != netns:
+                peer_netns, peer_index = link["peer"]
+                self.namespaces[peer_netns].links.pop(peer_index, None)
+
+    def netlink(self, netns):
+        if netns not in self.namespaces:
+            raise KernelError(f"namespace {netns!r} does not exist")
+        return FakeNetlink(self, netns)
+
+    def loopback_up(self, netns):
+        return self.link(netns, "lo")["up"]
+
+    def bring_loopback_up(self, netns):
+        self.requests.append(("loopback up", netns, "lo"))
+        self.link(netns, "lo")["up"] = True
+
+    def sysctl_known(self, key):
+        return key in HOST_SYSCTLS
+
+    def read_sysctl(self, netns, key):
+        return self.namespaces[netns].sysctls[key]
+
+    def write_sysctl(self, netns, key, value):
+        self.requests.append(("sysctl", netns, key))
+        self.namespaces[netns].sysctls[key] = str(value)
+
+    def nsid(self, netns, other):
+        """The id under which `netns` knows `other`, assigned on first use as the kernel does."""
+        known = self.namespaces[netns].nsids
+        if other not in known:
+            known[other] = next(self._nsids)
+        return known[other]
+
+
+class FakeNetlink:
+    """The requests of _kernel.netlink.NetlinkSession, against one FakeNamespace."""
+
+    def __init__(self, kernel, netns):
+        self.kernel = kernel
+        self.netns = netns
+        self.label = where(netns)
+
+    @property
+    def _space(self):
+        return self.kernel.namespaces[self.netns]
+
+    def _record(self, link):
+        peer_index = peer_nsid = None
+        if link["kind"] == "veth" and link["peer"] is not None:
+            peer_netns, peer_index = link["peer"]
+            peer_nsid = None if peer_netns == self.netns else self.kernel.nsid(self.netns, peer_netns)
+        return LinkRecord(index=link["index"], name=link["name"], kind=link["kind"], up=link["up"],
+                          operstate="UP" if link["up"] else "DOWN", mtu=link["mtu"], mac="02:00:00:00:00:01",
+                          master=link["master"], peer_index=peer_index, peer_nsid=peer_nsid, stp=link["stp"],
+                          alias=link["alias"])
+
+    def _index(self, index, name):
+        if index not in self._space.links:
+            raise KernelError(f"interface {name!r} (index {index}) does not exist in {self.label}")
+        return self._space.links[index]
+
+    # reading
+    def links(self):
+        return [self._record(link) for link in self._space.links.values()]
+
+    def addresses(self):
+        return [AddressRecord(index=index, interface=interface) for index, interface in self._space.addresses]
+
+    def routes(self):
+        return list(self._space.routes)
+
+    def netnsid_of(self, other):
+        return self.kernel.nsid(self.netns, other.netns)
+
+    def link_named(self, name):
+        link = self._space.by_name(name)
+        return self._record(link) if link is not None else None
+
+    # links
+    def add_veth(self, name, peer, peer_session, mtu=None, master=None):
+        self.kernel.requests.append(("add veth", self.netns, name))
+        peer_space = peer_session._space
+        if self._space.by_name(name) is not None or peer_space.by_name(peer) is not None:
+            raise AlreadyExists(f"create veth {name!r} failed: it already exists")
+        extra = {"mtu": mtu} if mtu is not None else {}
+        index = self._space.add_link(name, "veth", up=True, master=master, **extra)
+        peer_index = peer_space.add_link(peer, "veth", **extra)
+        self._space.links[index]["peer"] = (peer_session.netns, peer_index)
+        peer_space.links[peer_index]["peer"] = (self.netns, index)
+
+    def add_bridge(self, name, stp=None, mtu=None, up=True):
+        self.kernel.requests.append(("add bridge", self.netns, name))
+        extra = {"mtu": mtu} if mtu is not None else {}
+        self._space.add_link(name, "bridge", up=up, stp=bool(stp), **extra)
+
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
+        self.kernel.requests.append(("set link", self.netns, name))
+        link = self._index(index, name)
+        for key, value in (("up", up), ("mtu", mtu), ("stp", stp), ("alias", alias)):
+            if value is not None:
+                link[key] = value
+        if master is not None:
+            link["master"] = master or None
+
+    def delete_link(self, index, name):
+        self.kernel.requests.append(("delete link", self.netns, name))
+        link = self._space.links.pop(self._index(index, name)["index"])
+        for port in self._space.links.values():
+            if port["master"] == index:
+                port["master"] = None
+        if link["peer"] is not None:
+            peer_netns, peer_index = link["peer"]
+            self.kernel.namespaces[peer_netns].links.pop(peer_index, None)
+
+    # addresses
+    def add_address(self, index, interface_name, address, nodad=False):
+        self.kernel.requests.append(("add address", self.netns, interface_name))
+        if (index, address) in self._space.addresses:
+            raise AlreadyExists(f"add address {address} failed: it already exists")
+        self._space.addresses.append((index, address))
+
+    def delete_address(self, index, interface_name, address):
+        self.kernel.requests.append(("delete address", self.netns, interface_name))
+        self._space.addresses.remove((index, address))
+
+    # routes
+    def replace_route(self, dst, gateway, oif, metric):
+        self.kernel.requests.append(("replace route", self.netns, str(dst)))
+        self.delete_route(dst, metric, missing_ok=True)
+        family = 2 if dst.version == 4 else 10
+        self._space.routes.append(RouteRecord(family=family, dst=dst, gateway=gateway, oif=oif, metric=metric,
+                                              proto=4))
+
+    def delete_route(self, dst, metric, missing_ok=False):
+        kept = [route for route in self._space.routes if not (route.dst == dst and route.metric == metric)]
+        if len(kept) == len(self._space.routes) and not missing_ok:
+            raise KernelError(f"delete route to {dst} failed: no such object")
+        self._space.routes = kept
+
+
+def address(text):
+    return ipaddress.ip_interface(text)
+
+
+def planned(kernel, planner, desired):
+    """The plan one module run would make against `kernel`, not applied."""
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+
+    plan = Plan()
+    planner(KernelView(kernel), desired, plan)
+    return plan
+
+
+def converged(kernel, planner, desired):
+    """Plan and apply as one real run does; returns the applied plan."""
+    plan = planned(kernel, planner, desired)
+    plan.apply()
+    return plan
+
+
+def actions(plan):
+    return [(change.kind, change.action) for change in plan.changes]
