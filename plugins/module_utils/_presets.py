@@ -14,6 +14,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 KINDS = ("pair", "star", "linear", "tree")
+PRESET_KEYS = {"name", "size", "ipv4", "ipv6", "prefix", "fanout"}
 DEFAULT_IPV4 = "198.18.0.0/16"
 DEFAULT_PREFIX = "lab"
 DEFAULT_SIZE = {"pair": 2, "star": 4, "linear": 4, "tree": 7}
@@ -24,7 +25,7 @@ def expand(preset):
     """{'name': kind, 'size': N, 'ipv4': CIDR, 'ipv6': CIDR or None, 'prefix': str, 'fanout': N}"""
     if not isinstance(preset, dict):
         raise ValidationError(f"preset must be a mapping, got {preset!r}")
-    unknown = sorted(set(preset) - {"name", "size", "ipv4", "ipv6", "prefix", "fanout"})
+    unknown = sorted(set(preset) - PRESET_KEYS)
     if unknown:
         raise ValidationError(f"preset: unknown key(s) {', '.join(unknown)}")
     kind = preset.get("name")

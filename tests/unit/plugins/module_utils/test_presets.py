@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand, merge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import probes_for
 from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 
@@ -75,3 +75,15 @@ def test_tree_routes_every_pair_both_ways(size, fanout):
 def test_bad_presets(preset, message):
     with pytest.raises(ValidationError, match=message):
         expand(preset)
+
+
+def test_merge_puts_the_preset_first_and_the_declared_lists_after():
+    merged = merge({"name": "pair", "prefix": "m"}, [{"name": "extra"}], None, [])
+    assert [n["name"] for n in merged["namespaces"]] == ["m-1", "m-2", "extra"]
+    assert merged["bridges"] == [] and len(merged["links"]) == 1
+    assert merge({}, [{"name": "only"}]) == {"namespaces": [{"name": "only"}], "bridges": [], "links": []}
+
+
+def test_merge_refuses_a_list_that_is_not_one():
+    with pytest.raises(ValidationError, match="bridges must be a list, got dict"):
+        merge(None, [], {"name": "br0"}, [])
