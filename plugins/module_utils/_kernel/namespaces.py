@@ -264,8 +264,8 @@ def remove(name):
     if not os.path.lexists(file_path):
         return False
     with _files_locked():
-        if _libc.umount2(file_path.encode(), _MNT_DETACH) != 0 and ctypes.get_errno() not in (errno.EINVAL,
-                                                                                               errno.ENOENT):
+        unmounted = _libc.umount2(file_path.encode(), _MNT_DETACH) == 0
+        if not unmounted and ctypes.get_errno() not in (errno.EINVAL, errno.ENOENT):
             _check(-1, f"unmount {file_path}")
         try:
             os.unlink(file_path)

@@ -5,7 +5,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridg
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 
-from fake_kernel import FakeKernel, actions, converged, planned
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
+    FakeKernel,
+    actions,
+    converged,
+    planned,
+)
 
 OWNER = "linuxnet.netns:t"
 

@@ -6,7 +6,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address 
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 
-from fake_kernel import FakeKernel, actions, converged, planned
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
+    FakeKernel,
+    actions,
+    converged,
+    planned,
+)
 
 
 def route(**params):

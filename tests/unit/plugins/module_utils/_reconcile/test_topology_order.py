@@ -2,7 +2,11 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import m
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 
-from fake_kernel import FakeKernel, converged, planned
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
+    FakeKernel,
+    converged,
+    planned,
+)
 
 DESCRIPTION = {
     "preset": {"name": "star", "size": 2, "prefix": "t"},

@@ -4,7 +4,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 
-from fake_kernel import FakeKernel, actions, converged, planned
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
+    FakeKernel,
+    actions,
+    converged,
+    planned,
+)
 
 OWNER = "linuxnet.netns:t"
 
