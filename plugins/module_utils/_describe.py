@@ -8,18 +8,36 @@ Private to linuxnet.netns.
 import socket
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path as saved_path
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS
 
 _PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
 
 
 def read_namespaces(view, params):
-    """netns_info's result: the namespaces named in `names` (default: all), and the host's on request."""
+    """netns_info's result: the namespaces named in `names` (default: all), the host's on request,
+    and the persistent topologies saved on the host."""
     names = namespace_names(view, [validate.netns_name(name) for name in params.get("names") or []])
     result = {"names": names, "namespaces": {name: describe(view, name) for name in names}}
     if params.get("include_host"):
         result["host"] = describe(view, None)
+    result["topologies"] = {name: saved_state(view, name) for name in view.saved_names()}
     return result
+
+
+def saved_state(view, name):
+    """Whether the kernel matches the saved description of topology `name`, and if not, what differs."""
+    entry = {"persistent": True, "path": saved_path(name)}
+    try:
+        plan = Plan()
+        plan_topology(view.fresh(), saved_topology(view, name), plan)
+    except NetnsError as exc:
+        return {**entry, "matches": False, "differences": [], "error": str(exc)}
+    return {**entry, "matches": not plan.changed, "differences": plan.summary()}
 
 
 def namespace_names(view, wanted=None):

@@ -30,6 +30,8 @@ BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu"}
 LINK_KEYS = {"endpoints", "mtu"}
 ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge"}
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
+SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify"}
+SAVED_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,18 @@ class Topology:
     """The validated description. Every check runs in the constructor, before any change."""
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
-                 name="default", prune=False, verify=False):
+                 name="default", prune=False, verify=False, persistent=False):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
+        if persistent:
+            validate.file_safe_name(name, "the name of a persistent topology")
+        self.name = name
         self.owner = marker(name)
         self.prune = prune  # also remove what carries the marker but is no longer described
         self.verify = verify  # probe the paths after a real apply
+        self.persistent = persistent  # saved, to be applied again at boot by the standalone command
+        self.from_saved_file = False  # read by the standalone command, which never changes the file
+        self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
@@ -77,8 +85,27 @@ class Topology:
         """The topology a netns_topology task describes: the preset's expansion, then the lists given."""
         description = merge(params.get("preset"), params.get("namespaces"), params.get("bridges"), params.get("links"))
         return cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
-                   params.get("when_busy"), params.get("name") or "default", bool(params.get("prune")),
-                   bool(params.get("verify")))
+                   params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
+                   bool(params.get("verify")), bool(params.get("persistent")))
+
+    def saved_form(self):
+        """What is saved for the standalone command: the expanded description and how to apply it."""
+        return {"format": SAVED_FORMAT, "name": self.name, **self.description, "when_busy": self.when_busy,
+                "verify": self.verify}
+
+    @classmethod
+    def from_saved(cls, content, name, state=PRESENT):
+        """The topology saved as `name`, validated as a task's description is."""
+        where = f"saved description of topology {name!r}"
+        _known_keys(content, SAVED_KEYS, where)
+        if content.get("format") != SAVED_FORMAT or content.get("name") != name:
+            raise ValidationError(f"{where}: format {content.get('format')!r} and name {content.get('name')!r} "
+                                  f"must be {SAVED_FORMAT} and {name!r}")
+        topology = _wrap(where, lambda: cls(content.get("namespaces"), content.get("bridges"), content.get("links"),
+                                            state, content.get("when_busy"), name, verify=bool(content.get("verify")),
+                                            persistent=True))
+        topology.from_saved_file = True
+        return topology
 
     # parsing
     def _namespace(self, entry, index):

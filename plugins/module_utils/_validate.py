@@ -22,6 +22,18 @@ METRIC_MAX = 2 ** 32 - 1
 _SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_\-]+)+$")
 
 
+_FILE_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def file_safe_name(value, what):
+    """A name that is also a file name and a systemd instance name as it stands (no escaping)."""
+    if not isinstance(value, str) or not _FILE_SAFE_NAME.match(value):
+        raise ValidationError(
+            f"{what} {_shown(value)} must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit"
+        )
+    return value
+
+
 def _shown(value):
     """The value as messages quote it: repr, cut short when very long."""
     text = repr(value)

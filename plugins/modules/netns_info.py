@@ -184,6 +184,32 @@ host:
   description: The namespace the module runs in, described like one entry of RV(namespaces), with name null.
   returned: when O(include_host=true)
   type: dict
+topologies:
+  description:
+    - The persistent topologies saved on the host (by M(linuxnet.netns.netns_topology) with
+      O(linuxnet.netns.netns_topology#module:persistent=true)), by name, and whether the kernel
+      matches each saved description.
+  returned: always
+  type: dict
+  sample: {"lab": {"persistent": true, "path": "/etc/linuxnet-netns/topologies/lab.json", "matches": true, "differences": []}}
+  contains:
+    persistent:
+      description: Always true; the topology comes back at boot through C(linuxnet-netns@NAME.service).
+      type: bool
+    path:
+      description: The saved description.
+      type: str
+    matches:
+      description: Whether the kernel holds exactly what the saved description asks for.
+      type: bool
+    differences:
+      description: The changes C(linuxnet-netns apply NAME) would make, as RV(linuxnet.netns.netns_topology#module:changes) lists them.
+      type: list
+      elements: dict
+    error:
+      description: Why the saved description could not be compared (unreadable or invalid).
+      type: str
+      returned: when the saved description is unreadable or invalid
 """
 
 from ansible.module_utils.basic import AnsibleModule

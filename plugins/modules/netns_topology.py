@@ -87,6 +87,19 @@ options:
     type: str
     choices: [fail, detach, kill]
     default: fail
+  persistent:
+    description:
+      - With O(state=present), save the validated, expanded description to
+        C(/etc/linuxnet-netns/topologies/NAME.json) (readable by root only, written atomically), so
+        that the standalone command C(linuxnet-netns apply NAME) builds it again without Ansible,
+        as the unit C(linuxnet-netns@NAME.service) does at boot.
+      - V(false), or O(state=absent), removes the saved description if there is one.
+      - The role C(linuxnet.netns.topology) installs the command and the unit
+        (C(topology_persistent)); with this module alone, only the description is saved.
+      - The name (O(name)) of a persistent topology is also a file and unit instance name, so it is
+        made of 1 to 64 letters, digits, C(_), C(.) or C(-).
+    type: bool
+    default: false
   verify:
     description:
       - After applying, ping across every link and bridge segment and along the routed paths the
@@ -139,7 +152,7 @@ changes:
   elements: dict
   contains:
     kind:
-      description: Kind of object (netns, bridge, veth, address, route).
+      description: Kind of object (netns, bridge, veth, address, route, saved).
       type: str
       sample: veth
     target:
@@ -174,6 +187,18 @@ removed:
   type: list
   elements: str
   sample: ["netns red"]
+saved:
+  description: Where the description was saved and the collection version that saved it, when O(persistent=true).
+  returned: success
+  type: dict
+  sample: {"path": "/etc/linuxnet-netns/topologies/lab.json", "version": "0.1.0"}
+  contains:
+    path:
+      description: The saved description.
+      type: str
+    version:
+      description: Version of the collection that saved it; the role installs the command of this version.
+      type: str
 kept:
   description: Described objects that O(state=absent) or O(prune) left because this topology did not make them.
   returned: success
@@ -227,6 +252,7 @@ def main():
             "when_busy": WHEN_BUSY_OPTION,
             "name": {"type": "str", "default": "default"},
             "prune": {"type": "bool", "default": False},
+            "persistent": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

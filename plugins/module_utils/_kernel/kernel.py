@@ -12,7 +12,7 @@ file in this package and its methods here.
 import resource
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, sysctl
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, saved, sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import LOOPBACK_INDEX, NetlinkSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
 
@@ -98,6 +98,19 @@ class Kernel:
 
     def socket(self, netns, family, kind, proto):
         return self.handle(netns).socket(family, kind, proto)
+
+    # saved descriptions, for the standalone command
+    def saved_description(self, name):
+        return saved.read(name)
+
+    def save_description(self, name, content):
+        saved.write(name, content)
+
+    def remove_saved_description(self, name):
+        return saved.remove(name)
+
+    def saved_names(self):
+        return saved.names()
 
     def _forget(self, netns):
         session = self._netlink.pop(netns, None)

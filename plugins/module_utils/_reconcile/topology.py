@@ -8,13 +8,16 @@ A new object kind gets one line in BUILD_ORDER (and in TEARDOWN when it lives in
 namespace, since removing a namespace takes everything inside it along).
 """
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path as saved_path
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Namespace, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
 
 # (objects of the topology, their planner), in the order they are built.
@@ -24,6 +27,7 @@ BUILD_ORDER = (
     (lambda topology: topology.veths(), plan_veth),
     (lambda topology: topology.address_sets(), plan_addresses),
     (lambda topology: topology.routes, plan_route),
+    (lambda topology: [topology], plan_saved),
 )
 
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
@@ -31,6 +35,7 @@ TEARDOWN = (
     (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
     (lambda topology: [bridge for bridge in topology.bridges if bridge.netns is None], plan_bridge),
     (lambda topology: topology.namespaces.values(), plan_namespace),
+    (lambda topology: [topology], plan_saved),
 )
 
 
@@ -44,7 +49,9 @@ def plan_topology(view, topology, plan):
             planner(view, desired, plan)
     if topology.prune and topology.state == PRESENT:
         plan_prune(view, topology, plan)
-    return {**plan.by_action(), "kept": plan.kept}
+    persistent = topology.persistent and topology.state == PRESENT
+    saved_at = {"path": saved_path(topology.name), "version": COLLECTION_VERSION} if persistent else None
+    return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 
 def plan_prune(view, topology, plan):

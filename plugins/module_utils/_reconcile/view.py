@@ -84,6 +84,23 @@ class KernelView:
     def socket(self, netns, family, kind, proto):
         return self.kernel.socket(netns, family, kind, proto)
 
+    # saved descriptions (not cached: one file each, read at most once per run)
+    def saved_description(self, name):
+        return self.kernel.saved_description(name)
+
+    def save_description(self, name, content):
+        self.kernel.save_description(name, content)
+
+    def remove_saved_description(self, name):
+        self.kernel.remove_saved_description(name)
+
+    def saved_names(self):
+        return self.kernel.saved_names()
+
+    def fresh(self):
+        """A new view of the same kernel, for a second plan that must not see the first one's."""
+        return KernelView(self.kernel)
+
     # sysctls
     def sysctl_known(self, key):
         return self.kernel.sysctl_known(key)

@@ -15,7 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.modules import netns_topology
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 ROLE = yaml.safe_load((ROOT / "roles/topology/meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
 DOC = yaml.safe_load(netns_topology.DOCUMENTATION)["options"]
-ROLE_ONLY = {"topology_graph_file", "topology_graph_format", "topology_show_description"}
+ROLE_ONLY = {"topology_graph_file", "topology_graph_format", "topology_show_description", "topology_command_python"}
 
 
 def module_argument_spec(monkeypatch):

@@ -50,6 +50,7 @@ class FakeKernel:
         self.processes = {}  # netns -> [(pid, command)]
         self.killed = []
         self.requests = []  # every change, as (what, netns, name), in order
+        self.saved = {}  # topology name -> saved description
         self._nsids = itertools.count(0)
 
     # building a starting state
@@ -118,6 +119,20 @@ class FakeKernel:
     def write_sysctl(self, netns, key, value):
         self.requests.append(("sysctl", netns, key))
         self.namespaces[netns].sysctls[key] = str(value)
+
+    def saved_description(self, name):
+        return self.saved.get(name)
+
+    def save_description(self, name, content):
+        self.requests.append(("save", None, name))
+        self.saved[name] = content
+
+    def remove_saved_description(self, name):
+        self.requests.append(("unsave", None, name))
+        return self.saved.pop(name, None) is not None
+
+    def saved_names(self):
+        return sorted(self.saved)
 
     def nsid(self, netns, other):
         """The id under which `netns` knows `other`, assigned on first use as the kernel does."""

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The saved description of a persistent topology: written when the topology is persistent and
+present, removed otherwise. Private to linuxnet.netns.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._validate import file_safe_name
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import PRESENT
+
+KIND = "saved"
+
+
+def saved_topology(view, name, state=PRESENT):
+    """The topology saved as `name`, validated; NotFoundError when nothing is saved under that name."""
+    file_safe_name(name, "topology name")
+    content = view.saved_description(name)
+    if content is None:
+        raise NotFoundError(f"no saved description at {path(name)}")
+    return Topology.from_saved(content, name, state)
+
+
+def plan_saved(view, topology, plan):
+    if topology.from_saved_file:
+        return
+    target = f"saved description {topology.name}"
+    wanted = topology.saved_form() if topology.persistent and topology.state == PRESENT else None
+    try:
+        current = view.saved_description(topology.name)
+    except ValidationError as exc:  # unreadable: replaced or removed like any other difference
+        current = {"unreadable": str(exc)}
+    if current == wanted:
+        return
+    if wanted is None:
+        plan.add(KIND, target, DELETE, current, None, lambda: view.remove_saved_description(topology.name))
+        return
+    action = CREATE if current is None else UPDATE
+    plan.add(KIND, target, action, current, wanted, lambda: view.save_description(topology.name, wanted))

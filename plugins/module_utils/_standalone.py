@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The standalone command: apply, check or destroy a saved topology without Ansible, as the
+systemd unit linuxnet-netns@NAME.service does at boot and shutdown. Private to linuxnet.netns.
+
+    linuxnet-netns apply NAME     build NAME from /etc/linuxnet-netns/topologies/NAME.json
+    linuxnet-netns check NAME     exit 0 when the kernel matches it, 1 when it does not
+    linuxnet-netns destroy NAME   remove what NAME made (the saved file stays)
+
+One line per change on stdout, errors on stderr; exit status 0 on success, 1 for check when
+something differs, 2 on failure. The same module_utils as the modules, through the same plan.
+"""
+
+import argparse
+import sys
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify import verify
+from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
+
+OK, DIFFERS, FAILED = 0, 1, 2
+
+
+def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
+    parser = argparse.ArgumentParser(prog="linuxnet-netns", description="Apply, check or destroy a saved topology.")
+    parser.add_argument("--version", action="version", version=f"linuxnet.netns {COLLECTION_VERSION}")
+    parser.add_argument("action", choices=["apply", "check", "destroy"])
+    parser.add_argument("name", help="the topology's name, as in /etc/linuxnet-netns/topologies/NAME.json")
+    args = parser.parse_args(argv)
+    try:
+        with kernel() as opened:
+            view = KernelView(opened)
+            topology = saved_topology(view, args.name, ABSENT if args.action == "destroy" else PRESENT)
+            plan = Plan()
+            plan_topology(view, topology, plan)
+            for change in plan.changes:
+                print(f"{change.action} {change.target}", file=out)
+            if args.action == "check":
+                return DIFFERS if plan.changed else OK
+            plan.apply()
+            if args.action == "apply" and topology.verify:
+                verification = verify(view.fresh(), topology)["verification"]
+                print(f"verified: {verification['probes']} probes answered", file=out)
+    except NetnsError as exc:
+        print(f"linuxnet-netns {args.action} {args.name}: {exc}", file=err)
+        return FAILED
+    return OK

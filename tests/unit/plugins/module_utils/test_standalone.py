@@ -1,0 +1,65 @@
+import io
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._standalone import main
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import FakeKernel
+
+
+def saved_kernel():
+    kernel = FakeKernel()
+    description = Topology.from_params({"preset": {"name": "pair", "prefix": "s"}, "name": "lab", "persistent": True})
+    kernel.saved["lab"] = description.saved_form()
+    return kernel
+
+
+def run(kernel, *argv):
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err, kernel=lambda: kernel)
+    return status, out.getvalue().splitlines(), err.getvalue()
+
+
+def test_apply_prints_one_line_per_change_then_nothing():
+    kernel = saved_kernel()
+    status, lines, err = run(kernel, "apply", "lab")
+    assert status == 0 and err == ""
+    assert lines[0] == "create netns s-1" and "create veth eth0 in namespace 's-1'" in lines
+    assert kernel.namespace_names() == ["s-1", "s-2"]
+    assert run(kernel, "apply", "lab") == (0, [], "")
+
+
+def test_check_says_by_its_status_whether_the_kernel_matches():
+    kernel = saved_kernel()
+    status, lines, _err = run(kernel, "check", "lab")
+    assert status == 1 and "create netns s-1" in lines
+    assert kernel.requests == []
+    run(kernel, "apply", "lab")
+    assert run(kernel, "check", "lab") == (0, [], "")
+
+
+def test_destroy_removes_what_the_topology_made_and_keeps_the_saved_file():
+    kernel = saved_kernel()
+    run(kernel, "apply", "lab")
+    status, lines, _err = run(kernel, "destroy", "lab")
+    assert status == 0 and lines == ["delete netns s-1", "delete netns s-2"]
+    assert kernel.namespace_names() == [] and "lab" in kernel.saved
+    assert run(kernel, "check", "lab")[0] == 1
+
+
+def test_a_missing_or_corrupt_saved_file_fails_clearly_and_changes_nothing():
+    kernel = FakeKernel()
+    status, lines, err = run(kernel, "apply", "nothing")
+    assert status == 2 and lines == []
+    assert err == "linuxnet-netns apply nothing: no saved description at /etc/linuxnet-netns/topologies/nothing.json\n"
+
+    def corrupt(name):
+        raise ValidationError(f"saved description /etc/linuxnet-netns/topologies/{name}.json is not valid JSON")
+
+    kernel.saved_description = corrupt
+    status, lines, err = run(kernel, "apply", "lab")
+    assert status == 2 and "is not valid JSON" in err and kernel.requests == []
+
+
+def test_a_name_that_is_not_file_safe_is_refused():
+    status, _lines, err = run(FakeKernel(), "check", "../etc/passwd")
+    assert status == 2 and "topology name '../etc/passwd' must be 1 to 64 letters" in err
