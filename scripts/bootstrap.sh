@@ -6,10 +6,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 requirements=${1:-$root/requirements.txt}
 venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
 
-# Every command a test calls: ping (iputils-ping), sysctl (procps), ssh-keygen for ansible-test.
+# Every command a test calls: ping (iputils-ping), sysctl (procps), systemd-analyze (systemd),
+# ssh-keygen for ansible-test.
 missing=()
 command -v ping >/dev/null || missing+=(iputils-ping)
 command -v sysctl >/dev/null || missing+=(procps)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v git >/dev/null || missing+=(git)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)

@@ -30,8 +30,10 @@ pip_version=$(grep -oP "pip='\K[0-9.]+" "$venv"/lib/python*/site-packages/ansibl
 mkdir -p ~/.ansible/test/cache
 cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_version//./_}.py
 
-host_state() {
-  { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1; } | sort
+host_state() {  # namespaces, links, and what a persistent topology installs
+  { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1
+    { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
+      find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
 }
 before=$(host_state)
 
@@ -76,7 +78,10 @@ if [[ -n $leftovers ]]; then
   echo "=== leak-check: FAILED, the suite left behind: $(echo $leftovers | cut -c1-2000)"
   while read -r kind name; do  # remove only what carries the tests' prefix
     [[ $name == lnt* ]] || continue
-    if [[ $kind == netns ]]; then ip netns delete "$name"; else ip link delete "$name"; fi
+    case $kind in
+      netns) ip netns delete "$name" ;;
+      link) ip link delete "$name" ;;
+    esac
   done <<< "$leftovers"
 else
   passed=$((passed + 1)); echo "=== leak-check: passed (no namespace or link left behind)"
