@@ -41,14 +41,14 @@ def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
             plan = Plan()
             plan_topology(view, topology, plan)
             for change in plan.changes:
-                print(f"{change.action} {change.target}", file=out)
+                out.write(f"{change.action} {change.target}\n")
             if args.action == "check":
                 return DIFFERS if plan.changed else OK
             plan.apply()
             if args.action == "apply" and topology.verify:
                 verification = verify(view.fresh(), topology)["verification"]
-                print(f"verified: {verification['probes']} probes answered", file=out)
+                out.write(f"verified: {verification['probes']} probes answered\n")
     except NetnsError as exc:
-        print(f"linuxnet-netns {args.action} {args.name}: {exc}", file=err)
+        err.write(f"linuxnet-netns {args.action} {args.name}: {exc}\n")
         return FAILED
     return OK

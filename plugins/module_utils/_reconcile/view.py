@@ -31,7 +31,7 @@ class KernelView:
         self._links_changed = set()  # (netns, name): changed during apply, to be read again
         self._all_namespaces = None
         self._processes = None
-        self._by_index = {}  # netns -> {ifindex: Link}, built from the links when first asked
+        self._by_index = {}  # netns -> {ifindex: LinkRecord}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
 
     # namespaces
