@@ -9,7 +9,6 @@ import socket
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path as saved_path
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
@@ -31,7 +30,7 @@ def read_namespaces(view, params):
 
 def saved_state(view, name):
     """Whether the kernel matches the saved description of topology `name`, and if not, what differs."""
-    entry = {"persistent": True, "path": saved_path(name)}
+    entry = {"persistent": True, "path": view.saved_path(name)}
     try:
         plan = Plan()
         plan_topology(view.fresh(), saved_topology(view, name), plan)

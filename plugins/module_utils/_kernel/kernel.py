@@ -112,6 +112,9 @@ class Kernel:
     def saved_names(self):
         return saved.names()
 
+    def saved_path(self, name):
+        return saved.path(name)
+
     def _forget(self, netns):
         session = self._netlink.pop(netns, None)
         if session is not None:

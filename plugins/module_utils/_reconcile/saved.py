@@ -6,7 +6,6 @@ present, removed otherwise. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._validate import file_safe_name
@@ -20,7 +19,7 @@ def saved_topology(view, name, state=PRESENT):
     file_safe_name(name, "topology name")
     content = view.saved_description(name)
     if content is None:
-        raise NotFoundError(f"no saved description at {path(name)}")
+        raise NotFoundError(f"no saved description at {view.saved_path(name)}")
     return Topology.from_saved(content, name, state)
 
 

@@ -8,7 +8,6 @@ A new object kind gets one line in BUILD_ORDER (and in TEARDOWN when it lives in
 namespace, since removing a namespace takes everything inside it along).
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.saved import path as saved_path
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Namespace, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
@@ -50,7 +49,7 @@ def plan_topology(view, topology, plan):
     if topology.prune and topology.state == PRESENT:
         plan_prune(view, topology, plan)
     persistent = topology.persistent and topology.state == PRESENT
-    saved_at = {"path": saved_path(topology.name), "version": COLLECTION_VERSION} if persistent else None
+    saved_at = {"path": view.saved_path(topology.name), "version": COLLECTION_VERSION} if persistent else None
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 

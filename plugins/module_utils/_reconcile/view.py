@@ -97,6 +97,9 @@ class KernelView:
     def saved_names(self):
         return self.kernel.saved_names()
 
+    def saved_path(self, name):
+        return self.kernel.saved_path(name)
+
     def fresh(self):
         """A new view of the same kernel, for a second plan that must not see the first one's."""
         return KernelView(self.kernel)

@@ -134,6 +134,9 @@ class FakeKernel:
     def saved_names(self):
         return sorted(self.saved)
 
+    def saved_path(self, name):
+        return f"/etc/linuxnet-netns/topologies/{name}.json"
+
     def nsid(self, netns, other):
         """The id under which `netns` knows `other`, assigned on first use as the kernel does."""
         known = self.namespaces[netns].nsids
