@@ -62,7 +62,9 @@ class Kernel:
         except AlreadyExists:
             return False
         except BaseException:
-            self._netlink.pop(netns, None)
+            session = self._netlink.pop(netns, None)
+            if session is not None:
+                session.close()
             raise
         return True
 
