@@ -7,11 +7,13 @@ requirements=${1:-$root/requirements.txt}
 venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
 
 # Every command a test calls: ping (iputils-ping), sysctl (procps), systemd-analyze (systemd),
-# ssh-keygen for ansible-test.
+# ssh-keygen for ansible-test and the fleet harness, sshd for its fake hosts (openssh-server; its
+# own service is not what the tests use, so it is installed without being started).
 missing=()
 command -v ping >/dev/null || missing+=(iputils-ping)
 command -v sysctl >/dev/null || missing+=(procps)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+[[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v git >/dev/null || missing+=(git)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
@@ -19,7 +21,12 @@ command -v git >/dev/null || missing+=(git)
 if ((${#missing[@]})); then
   echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
   apt-get update -qq >&2
+  no_start=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then  # packages install their services without starting them
+    no_start=/usr/sbin/policy-rc.d; printf '#!/bin/sh\nexit 101\n' > "$no_start"; chmod 755 "$no_start"
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  [[ -z $no_start ]] || rm -f "$no_start"
 fi
 
 # The venv is built from Debian's Python, the same interpreter managed hosts run.

@@ -3,13 +3,13 @@
 # Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
 # venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
 # scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
-# check mode, hostile input), ansible-lint, a docs-are-current check, changelog lint, a galaxy
-# build/install round trip, the benchmark at N = 10 (to prove it runs, not to time anything), and a
+# check mode, hostile input, persistence), the role over SSH on a fleet of fake hosts (tests/fleet),
+# ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the benchmark at N = 10 (to prove it runs, not to time anything), and a
 # leak check against the host's namespaces and links.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability molecule lint docs changelog galaxy bench}
+stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -64,6 +64,7 @@ stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
   ansible-playbook -i localhost, tests/integration/run-targets.yml -e target_python=/usr/bin/python3
 stage reliability env PYTHONPATH="$work" LINUXNET_FUZZ_EXAMPLES="${LINUXNET_FUZZ_EXAMPLES:-300}" \
   python -m pytest -q -p no:cacheprovider tests/reliability
+stage fleet env PYTHONPATH="$work" python -m pytest -q -p no:cacheprovider tests/fleet
 stage molecule molecule test --all
 stage lint ansible-lint
 stage docs bash scripts/docs.sh --check
