@@ -4,8 +4,9 @@
 # venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
 # scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
 # check mode, hostile input, persistence), the role over SSH on a fleet of fake hosts (tests/fleet),
-# ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the benchmark at N = 10 (to prove it runs, not to time anything), and a
-# leak check against the host's namespaces and links.
+# ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the
+# benchmark at N = 10 (to prove it runs, not to time anything), and a leak check against the host's
+# namespaces, links and the files a persistent topology installs.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
