@@ -182,3 +182,79 @@ class Bridge:
     @property
     def target(self):
         return f"bridge {self.name} in {where(self.netns)}"
+
+
+VNI_MAX = 2 ** 24 - 1
+VXLAN_PORT = 4789  # IANA's; the kernel's own default (8472) would silently drop traffic from other stacks
+
+
+@dataclass(frozen=True)
+class Vxlan:
+    name: str
+    vni: int
+    netns: str = None  # created in the namespace the module runs in (the underlay), then moved here
+    local: object = None  # ipaddress address on the underlay
+    remotes: tuple = ()  # one: a point-to-point tunnel; several: flooded to each through static entries
+    port: int = VXLAN_PORT
+    underlay_interface: str = None
+    mtu: int = None  # None: the underlay's MTU minus the encapsulation (50 for IPv4, 70 for IPv6)
+    bridge: str = None
+    state: str = PRESENT
+    force: bool = False
+    owner: str = None
+
+    @classmethod
+    def from_params(cls, params):
+        name = validate.interface_name(params.get("name"))
+        state = validate.state(params.get("state"))
+        remote, remotes = params.get("remote"), params.get("remotes")
+        if remote is not None and remotes:
+            raise ValidationError(f"vxlan {name!r}: give remote (one peer) or remotes (several), not both")
+        peers = [remote] if remote is not None else list(remotes or [])
+        vxlan = cls(
+            name=name,
+            vni=_vni(params.get("vni"), state, name),
+            netns=validate.optional_netns_name(params.get("netns")),
+            local=validate.ip_address(params["local"], "local address") if params.get("local") is not None else None,
+            remotes=tuple(dict.fromkeys(validate.ip_address(peer, "remote address") for peer in peers)),
+            port=_port(params.get("port")),
+            underlay_interface=_optional_interface(params.get("underlay_interface"), "underlay interface name"),
+            mtu=validate.mtu(params.get("mtu")),
+            bridge=_optional_interface(params.get("bridge"), "bridge name"),
+            state=state,
+            force=bool(params.get("force")),
+            owner=params.get("owner"),
+        )
+        families = {address.version for address in (vxlan.local, *vxlan.remotes) if address is not None}
+        if len(families) > 1:
+            raise ValidationError(f"vxlan {name!r}: local and remote addresses mix IPv4 and IPv6")
+        if state == PRESENT and not vxlan.remotes:
+            raise ValidationError(f"vxlan {name!r}: give remote or remotes, the peer(s) on the underlay")
+        return vxlan
+
+    @property
+    def learning(self):
+        """A point-to-point tunnel learns as usual; several peers get static entries and no learning."""
+        return len(self.remotes) <= 1
+
+    @property
+    def target(self):
+        return f"vxlan {self.name} in {where(self.netns)}"
+
+
+def _vni(value, state, name):
+    if value is None and state != PRESENT:
+        return None
+    number = validate.integer(value, f"vxlan {name!r}: vni", minimum=1)
+    if number > VNI_MAX:
+        raise ValidationError(f"vxlan {name!r}: vni {value!r} is out of range: it must be between 1 and {VNI_MAX}")
+    return number
+
+
+def _port(value):
+    if value is None:
+        return VXLAN_PORT
+    number = validate.integer(value, "port", minimum=1)
+    if number > 65535:
+        raise ValidationError(f"port {value!r} is out of range: it must be between 1 and 65535")
+    return number

@@ -2,38 +2,18 @@
 the same lab on every host, a re-run that changes nothing, a host that is down during a run, and
 removal. The machine's root namespace sees none of it. Needs root, sshd and ssh-keygen.
 """
-import json
 import re
 
-import pytest
-
-from harness import Fleet, ip
+from conftest import playbook, recap
+from harness import ip
 
 LAB = {"topology_name": "fleet", "topology_verify": True,
        "topology_preset": {"name": "star", "size": 2, "prefix": "lab", "ipv6": "2001:db8:f::/48"}}
-
-
-@pytest.fixture(scope="module")
-def fleet():
-    with Fleet(3) as started:
-        yield started
+ROLE = "- hosts: fleet\n  gather_facts: false\n  roles: [linuxnet.netns.topology]\n"
 
 
 def play(fleet, tmp_path, **variables):
-    playbook = tmp_path / "play.yml"
-    playbook.write_text("- hosts: fleet\n  gather_facts: false\n  roles: [linuxnet.netns.topology]\n")
-    values = tmp_path / "vars.json"
-    values.write_text(json.dumps({**LAB, **variables}))
-    return fleet.controller_command(["ansible-playbook", str(playbook), "-e", f"@{values}"])
-
-
-def recap(output):
-    """{host: {'changed': n, 'unreachable': n, 'failed': n}} from the play recap."""
-    found = {}
-    for host, changed, unreachable, failed in re.findall(
-            r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.MULTILINE):
-        found[host] = {"changed": int(changed), "unreachable": int(unreachable), "failed": int(failed)}
-    return found
+    return playbook(fleet, tmp_path, ROLE, {**LAB, **variables})
 
 
 def lab_namespaces(fleet, host):

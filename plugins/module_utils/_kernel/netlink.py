@@ -31,6 +31,7 @@ LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 _IFA_F_NODAD = 0x02
 _IFF_UP = 0x1
 _RTN_UNICAST = 1
+_ZERO_MAC = "00:00:00:00:00:00"
 
 
 def _iproute(**arguments):
@@ -94,6 +95,16 @@ class LinkRecord:
     peer_nsid: int  # None: the peer is in the same namespace
     stp: bool  # bridges only
     alias: str  # the interface alias; topologies write their ownership marker there
+    vxlan: object = None  # VxlanRecord, for vxlan devices only
+
+
+@dataclass(frozen=True)
+class VxlanRecord:
+    vni: int
+    local: object  # ipaddress address or None
+    remote: object  # the unicast peer (IFLA_VXLAN_GROUP), ipaddress address or None
+    port: int
+    learning: bool
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,12 @@ class RouteRecord:
 def _link_from(msg):
     info = msg.get_attr("IFLA_LINKINFO")
     kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
-    stp = None
+    stp = vxlan = None
+    data = info.get_attr("IFLA_INFO_DATA") if info is not None else None
     if kind == "bridge":
-        data = info.get_attr("IFLA_INFO_DATA")
         stp = bool(data.get_attr("IFLA_BR_STP_STATE")) if data is not None else None
+    if kind == "vxlan" and data is not None:
+        vxlan = _vxlan_from(data)
     return LinkRecord(
         index=msg["index"],
         name=msg.get_attr("IFLA_IFNAME"),
@@ -132,6 +145,22 @@ def _link_from(msg):
         peer_nsid=msg.get_attr("IFLA_LINK_NETNSID") if kind == "veth" else None,
         stp=stp,
         alias=msg.get_attr("IFLA_IFALIAS"),
+        vxlan=vxlan,
+    )
+
+
+def _vxlan_from(data):
+    def address(*names):
+        found = [data.get_attr(name) for name in names]
+        found = [value for value in found if value]
+        return ipaddress.ip_address(found[0]) if found else None
+
+    return VxlanRecord(
+        vni=data.get_attr("IFLA_VXLAN_ID"),
+        local=address("IFLA_VXLAN_LOCAL", "IFLA_VXLAN_LOCAL6"),
+        remote=address("IFLA_VXLAN_GROUP", "IFLA_VXLAN_GROUP6"),
+        port=data.get_attr("IFLA_VXLAN_PORT"),
+        learning=bool(data.get_attr("IFLA_VXLAN_LEARNING")),
     )
 
 
@@ -252,6 +281,51 @@ class NetlinkSession:
             changes["br_stp_state"] = int(stp)
         with _request(f"change interface {name!r} ({', '.join(sorted(changes))}) in {self.label}"):
             self._ipr.link("set", index=index, **changes)
+
+    def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
+        """A vxlan device in this namespace, down; its UDP socket stays here wherever it moves."""
+        spec = {"vxlan_id": vni, "vxlan_port": port, "vxlan_learning": int(learning)}
+        for key, address in (("local", local), ("group", remote)):
+            if address is not None:
+                spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
+        if underlay is not None:
+            spec["vxlan_link"] = underlay
+        if mtu is not None:
+            spec["mtu"] = mtu
+        with _request(f"create vxlan {name!r} (VNI {vni}) in {self.label}"):
+            self._ipr.link("add", ifname=name, kind="vxlan", **spec)
+
+    def set_vxlan(self, index, name, local=None, remote=None):
+        """Change a vxlan's addresses in place (the kernel refuses in-place changes of VNI and port)."""
+        spec = {}
+        for key, address in (("local", local), ("group", remote)):
+            if address is not None:
+                spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
+        with _request(f"change vxlan {name!r} ({', '.join(sorted(spec))}) in {self.label}"):
+            self._ipr.link("set", index=index, kind="vxlan", **spec)
+
+    def move_link(self, index, name, target, new_name=None):
+        """Move a link into the namespace of session `target`, renamed to new_name on the way."""
+        changes = {"net_ns_fd": target.handle.ns_fd}
+        if new_name is not None:
+            changes["ifname"] = new_name
+        with _request(f"move interface {name!r} from {self.label} to {target.label}"):
+            self._ipr.link("set", index=index, **changes)
+
+    def flood_remotes(self, index, name):
+        """The peers a vxlan floods to through static all-zero forwarding entries, as addresses."""
+        with _request(f"list the forwarding entries of {name!r} in {self.label}"):
+            entries = self._ipr.fdb("dump", ifindex=index)
+        return sorted({ipaddress.ip_address(entry.get_attr("NDA_DST")) for entry in entries
+                       if entry.get_attr("NDA_LLADDR") == _ZERO_MAC and entry.get_attr("NDA_DST")}, key=str)
+
+    def add_flood_remote(self, index, name, remote):
+        with _request(f"add peer {remote} to vxlan {name!r} in {self.label}"):
+            self._ipr.fdb("append", ifindex=index, lladdr=_ZERO_MAC, dst=str(remote))
+
+    def delete_flood_remote(self, index, name, remote):
+        with _request(f"remove peer {remote} from vxlan {name!r} in {self.label}"):
+            self._ipr.fdb("del", ifindex=index, lladdr=_ZERO_MAC, dst=str(remote))
 
     def delete_link(self, index, name):
         with _request(f"delete interface {name!r} in {self.label}"):

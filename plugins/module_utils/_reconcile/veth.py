@@ -22,8 +22,9 @@ def plan_veth(view, veth, plan):
         return
     view.require_namespace(veth.netns)
     view.require_namespace(veth.peer_netns)
-    _require_bridge(view, veth.netns, veth.bridge)
-    _require_bridge(view, veth.peer_netns, veth.peer_bridge)
+    for netns, bridge in ((veth.netns, veth.bridge), (veth.peer_netns, veth.peer_bridge)):
+        if bridge is not None:
+            view.require_bridge(netns, bridge)
     wanted = _wanted(veth)
     link = view.link(veth.netns, veth.name)
     if link is None:
@@ -38,15 +39,6 @@ def plan_veth(view, veth, plan):
         return
     if current != wanted:
         plan.add(KIND, veth.target, UPDATE, current, wanted, lambda: _update(view, veth, current))
-
-
-def _require_bridge(view, netns, name):
-    if name is None:
-        return
-    view.require_link(netns, name)
-    link = view.link(netns, name)
-    if link is not None and link.kind != "bridge":
-        raise ConflictError(f"interface {name!r} in {where(netns)} is a {link.kind}, not a bridge")
 
 
 def _wanted(veth):

@@ -15,7 +15,7 @@ reach the kernel only through the view: reads come from its cache, changes go th
 kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, sysctls).
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
 
@@ -159,6 +159,13 @@ class KernelView:
 
     def link_will_exist(self, netns, name):
         return (netns, name) in self._links_to_create or self.link(netns, name) is not None
+
+    def require_bridge(self, netns, name):
+        """`name` in `netns` is a bridge, or will be once the plan has made it."""
+        self.require_link(netns, name)
+        link = self.link(netns, name)
+        if link is not None and link.kind != "bridge":
+            raise ConflictError(f"interface {name!r} in {where(netns)} is a {link.kind}, not a bridge")
 
     def require_link(self, netns, name):
         if not self.link_will_exist(netns, name):

@@ -14,6 +14,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink imp
     AddressRecord,
     LinkRecord,
     RouteRecord,
+    VxlanRecord,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
 
@@ -162,10 +163,11 @@ class FakeNetlink:
         if link["kind"] == "veth" and link["peer"] is not None:
             peer_netns, peer_index = link["peer"]
             peer_nsid = None if peer_netns == self.netns else self.kernel.nsid(self.netns, peer_netns)
+        vxlan = VxlanRecord(**link["vxlan"]) if link.get("vxlan") else None
         return LinkRecord(index=link["index"], name=link["name"], kind=link["kind"], up=link["up"],
                           operstate="UP" if link["up"] else "DOWN", mtu=link["mtu"], mac="02:00:00:00:00:01",
                           master=link["master"], peer_index=peer_index, peer_nsid=peer_nsid, stp=link["stp"],
-                          alias=link["alias"])
+                          alias=link["alias"], vxlan=vxlan)
 
     def _index(self, index, name):
         if index not in self._space.links:
@@ -205,6 +207,35 @@ class FakeNetlink:
         self.kernel.requests.append(("add bridge", self.netns, name))
         extra = {"mtu": mtu} if mtu is not None else {}
         self._space.add_link(name, "bridge", up=up, stp=bool(stp), **extra)
+
+    def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
+        self.kernel.requests.append(("add vxlan", self.netns, name))
+        vxlan = {"vni": vni, "local": local, "remote": remote, "port": port, "learning": learning}
+        self._space.add_link(name, "vxlan", mtu=mtu or 1450, vxlan=vxlan, flood=[])
+
+    def set_vxlan(self, index, name, local=None, remote=None):
+        self.kernel.requests.append(("set vxlan", self.netns, name))
+        vxlan = self._index(index, name)["vxlan"]
+        vxlan.update({key: value for key, value in (("local", local), ("remote", remote)) if value is not None})
+
+    def move_link(self, index, name, target, new_name=None):
+        self.kernel.requests.append(("move link", self.netns, name))
+        link = self._space.links.pop(self._index(index, name)["index"])
+        link.pop("index")
+        moved = target._space.add_link(new_name or name, link.pop("kind"), **{k: v for k, v in link.items() if k != "name"})
+        return moved
+
+    def flood_remotes(self, index, name):
+        return sorted(self._index(index, name)["flood"], key=str)
+
+    def add_flood_remote(self, index, name, remote):
+        self.kernel.requests.append(("add flood", self.netns, name))
+        self._index(index, name)["flood"].append(remote)
+
+    def delete_flood_remote(self, index, name, remote):
+        self.kernel.requests.append(("delete flood", self.netns, name))
+        flood = self._index(index, name)["flood"]
+        flood[:] = [peer for peer in flood if str(peer) != str(remote)]
 
     def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
         self.kernel.requests.append(("set link", self.netns, name))
