@@ -7,6 +7,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
 from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
 from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand, merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import outcome_matrix
 
 
 def topology_preset(preset):
@@ -23,6 +24,13 @@ def topology_description(preset, namespaces=None, bridges=None, links=None):
         raise AnsibleFilterError(str(exc)) from None
 
 
+def topology_matrix(outcomes):
+    try:
+        return outcome_matrix(list(outcomes))
+    except (KeyError, TypeError) as exc:
+        raise AnsibleFilterError(f"topology_matrix takes a list of {{from, to, ok}} mappings: {exc}") from None
+
+
 def topology_graph(description, fmt="mermaid"):
     try:
         return render(description, fmt)
@@ -36,4 +44,5 @@ class FilterModule:
             "topology_preset": topology_preset,
             "topology_description": topology_description,
             "topology_graph": topology_graph,
+            "topology_matrix": topology_matrix,
         }

@@ -17,6 +17,10 @@ import time
 _ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
 _ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}
 _PROTOCOL = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: socket.IPPROTO_ICMPV6}
+_HEADERS = {socket.AF_INET: 20 + 8, socket.AF_INET6: 40 + 8}  # IP and ICMP headers
+_PAYLOAD = b"linuxnet.netns probe"
+# Don't fragment: (level, option, value) per family (IP_MTU_DISCOVER / IPV6_MTU_DISCOVER, PMTUDISC_DO).
+_DONT_FRAGMENT = {socket.AF_INET: (socket.IPPROTO_IP, 10, 2), socket.AF_INET6: (socket.IPPROTO_IPV6, 23, 2)}
 
 
 def _checksum(data):
@@ -28,8 +32,9 @@ def _checksum(data):
     return ~total & 0xFFFF
 
 
-def _echo(family, ident, seq):
-    payload = b"linuxnet.netns probe"
+def _echo(family, ident, seq, size=None):
+    """An echo request; with size, padded so that the whole IP packet is size bytes."""
+    payload = _PAYLOAD if size is None else _PAYLOAD.ljust(size - _HEADERS[family], b".")
     header = struct.pack("!BBHHH", _ECHO_REQUEST[family], 0, 0, ident, seq)
     if family == socket.AF_INET:  # the kernel fills in the ICMPv6 checksum itself
         header = struct.pack("!BBHHH", _ECHO_REQUEST[family], 0, _checksum(header + payload), ident, seq)
@@ -46,16 +51,19 @@ def _reply(family, data):
 
 
 def ping_all(view, probes, timeout=1.0, attempts=3):
-    """probes: list of (netns, ipaddress address), sent from sockets the view opens in each namespace.
+    """probes: list of (netns, ipaddress address, size or None), sent from sockets the view opens in
+    each namespace; a sized probe is a packet of exactly that many bytes with don't-fragment set.
     Returns a list of booleans, one per probe."""
     sockets = {}
     pending = {}  # (socket key, seq) -> probe index
     ident = os.getpid() & 0xFFFF
-    for index, (netns, address) in enumerate(probes):
+    for index, (netns, address, size) in enumerate(probes):
         family = socket.AF_INET if address.version == 4 else socket.AF_INET6
-        key = (netns, family)
+        key = (netns, family, size is not None)
         if key not in sockets:
             sockets[key] = view.socket(netns, family, socket.SOCK_RAW, _PROTOCOL[family])
+            if size is not None:
+                sockets[key].setsockopt(*_DONT_FRAGMENT[family])
         pending[(key, index & 0xFFFF)] = index
     answered = [False] * len(probes)
     try:
@@ -64,7 +72,7 @@ def ping_all(view, probes, timeout=1.0, attempts=3):
                 break
             for (key, seq), index in pending.items():
                 try:
-                    sockets[key].sendto(_echo(key[1], ident, seq), (str(probes[index][1]), 0))
+                    sockets[key].sendto(_echo(key[1], ident, seq, probes[index][2]), (str(probes[index][1]), 0))
                 except OSError:
                     pass  # unreachable right away: stays pending, reported as failed
             _collect(sockets, pending, probes, answered, ident, time.monotonic() + timeout)

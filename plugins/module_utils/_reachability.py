@@ -14,7 +14,7 @@ namespaces, beyond that from the first namespace to every other and back).
 import re
 from dataclasses import dataclass
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS, node
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS, HOST, node
 
 SEGMENT_ALL_PAIRS = 8
 MATRIX_LIMIT = 16
@@ -141,7 +141,7 @@ def probes_for(topology):
 
 def _natural(name):
     """Sort key: the host first, then names with their numbers in numeric order (lab-2 before lab-10)."""
-    if name is None:
+    if name is None or name == HOST:
         return (0, [])
     return (1, [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)])
 
@@ -153,22 +153,49 @@ def _round_trip(network, source, target, ip):
     return back is not None and network.deliver(target, back) == source
 
 
-def matrix(probes, results):
+def tunnel_probes(topology):
+    """For each tunnel end on this host, one probe at the tunnel's full MTU to the far end, with
+    don't-fragment set: an MTU mistake fails now instead of as a mystery later. (Probe, size) pairs."""
+    placement = topology.placement
+    found = []
+    for tunnel in placement.tunnels:
+        for end, other, host in ((tunnel.link.a, tunnel.link.b, tunnel.hosts[0]),
+                                 (tunnel.link.b, tunnel.link.a, tunnel.hosts[1])):
+            if host != placement.host:
+                continue
+            versions = {address.version for address in end.addresses}
+            targets = [address.ip for address in other.addresses if address.version in versions]
+            if targets:
+                found.append((Probe(end.netns, other.netns, targets[0], "tunnel-mtu"), tunnel.mtu))
+    return found
+
+
+def matrix(probes, results, label=node):
     """Rows: sources, columns: targets; ok when every probe of the pair answered, FAIL otherwise."""
+    return outcome_matrix(outcomes(probes, results, label))
+
+
+def outcomes(probes, results, label=node):
+    """One {from, to, ok} per probe, the sources and targets named by label()."""
+    return [{"from": label(probe.source), "to": label(probe.target), "ok": bool(answered)}
+            for probe, answered in zip(probes, results)]
+
+
+def outcome_matrix(found):
+    """The matrix of outcomes, gathered from one host or from every host of a fleet."""
     outcome = {}
-    for probe, answered in zip(probes, results):
-        pair = (probe.source, probe.target)
-        outcome[pair] = outcome.get(pair, True) and answered
-    names = sorted({name for pair in outcome for name in pair}, key=_natural)
-    if len(names) > MATRIX_LIMIT:
+    for entry in found:
+        pair = (entry["from"], entry["to"])
+        outcome[pair] = outcome.get(pair, True) and entry["ok"]
+    labels = sorted({name for pair in outcome for name in pair}, key=_natural)
+    if len(labels) > MATRIX_LIMIT:
         return []
-    labels = [node(name) for name in names]
     width = max([len(label) for label in labels] + [4])
     lines = [" " * width + " | " + " ".join(label.rjust(width) for label in labels)]
-    for source, label in zip(names, labels):
+    for source in labels:
         cells = []
-        for target in names:
+        for target in labels:
             state = outcome.get((source, target))
             cells.append(("-" if state is None else "ok" if state else "FAIL").rjust(width))
-        lines.append(label.rjust(width) + " | " + " ".join(cells))
+        lines.append(source.rjust(width) + " | " + " ".join(cells))
     return lines

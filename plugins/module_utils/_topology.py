@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet, Bridge, Namespace, Route, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._fleet import Placement
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
+    VNI_MAX,
+    AddressSet,
+    Bridge,
+    Namespace,
+    Route,
+    Veth,
+    Vxlan,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
 from ansible_collections.linuxnet.netns.plugins.module_utils._presets import merge
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
@@ -25,10 +34,10 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import 
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls"}
-BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu"}
-LINK_KEYS = {"endpoints", "mtu"}
-ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host"}
+BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
+LINK_KEYS = {"endpoints", "mtu", "vni"}
+ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host"}
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
 SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify"}
 SAVED_FORMAT = 1
@@ -40,6 +49,7 @@ class Endpoint:
     name: str
     addresses: tuple
     bridge: str
+    host: str = None  # a root-namespace endpoint's host in a fleet; others follow their namespace
 
     @property
     def label(self):
@@ -51,13 +61,14 @@ class Link:
     a: Endpoint
     b: Endpoint
     mtu: int
+    vni: int = None  # a cross-host link's VXLAN network identifier; None: derived from the description
 
 
 class Topology:
     """The validated description. Every check runs in the constructor, before any change."""
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
-                 name="default", prune=False, verify=False, persistent=False):
+                 name="default", prune=False, verify=False, persistent=False, host=None, fleet=None):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
         if persistent:
@@ -70,6 +81,8 @@ class Topology:
         self.from_saved_file = False  # read by the standalone command, which never changes the file
         self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
+        self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet
+        self.bridge_pins = {}  # (netns, bridge) -> host
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
@@ -79,14 +92,18 @@ class Topology:
         self._check_names()
         self._check_bridges_referenced()
         self._check_segments()
+        self.placement = Placement(self, host, fleet)
 
     @classmethod
     def from_params(cls, params):
         """The topology a netns_topology task describes: the preset's expansion, then the lists given."""
         description = merge(params.get("preset"), params.get("namespaces"), params.get("bridges"), params.get("links"))
-        return cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
-                   params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
-                   bool(params.get("verify")), bool(params.get("persistent")))
+        topology = cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
+                       params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
+                       bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
+                       params.get("fleet"))
+        topology.placement.require_fleet()
+        return topology
 
     def saved_form(self):
         """What is saved for the standalone command: the expanded description and how to apply it."""
@@ -118,6 +135,8 @@ class Topology:
                 sysctls[key] = 1 if entry["forwarding"] else 0
         namespace = _wrap(where, Namespace.from_params, {"name": name, "sysctls": sysctls, "state": self.state,
                                                          "when_busy": self.when_busy, "owner": self.owner})
+        if entry.get("host") is not None:
+            self.namespace_pins[name] = _wrap(where, _host, entry["host"])
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)
@@ -128,6 +147,8 @@ class Topology:
         where = f"bridges[{index}]"
         _known_keys(entry, BRIDGE_KEYS, where)
         bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state, "owner": self.owner})
+        if entry.get("host") is not None:
+            self.bridge_pins[(bridge.netns, bridge.name)] = _wrap(where, _host, entry["host"])
         self.bridge_addresses[(bridge.netns, bridge.name)] = tuple(
             _wrap(where, validate.address_list, entry.get("addresses"))
         )
@@ -146,7 +167,7 @@ class Topology:
                 raise ValidationError(f"{end_where}: must be a mapping with netns, name, addresses, bridge")
             _known_keys(end, ENDPOINT_KEYS, end_where)
             ends.append(_wrap(end_where, _endpoint, end))
-        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")))
+        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, _vni, entry.get("vni")))
         _wrap(where, Veth.from_params, self._veth_params(link))
         return link
 
@@ -176,7 +197,8 @@ class Topology:
             _claim(owners, bridge.netns, bridge.name, f"bridge {bridge.name}")
         for index, link in enumerate(self.links):
             for end in (link.a, link.b):
-                _claim(owners, end.netns, end.name, f"links[{index}] endpoint {end.label}")
+                # root-namespace endpoints of different hosts are different interfaces
+                _claim(owners, end.netns, end.name, f"links[{index}] endpoint {end.label}", end.host)
 
     def _check_bridges_referenced(self):
         declared = {(bridge.netns, bridge.name) for bridge in self.bridges}
@@ -232,18 +254,44 @@ class Topology:
         names = {(bridge.netns, bridge.name) for bridge in self.bridges}
         return names | {(end.netns, end.name) for link in self.links for end in (link.a, link.b)}
 
-    # the single-object models
+    # the single-object models of what this host builds (in a fleet: its part)
+    def local_namespaces(self):
+        return [namespace for name, namespace in self.namespaces.items()
+                if self.placement.here(self.placement.namespace_host[name])]
+
+    def local_bridges(self):
+        return [bridge for bridge in self.bridges
+                if self.placement.here(self.placement.bridge_host[(bridge.netns, bridge.name)])]
+
+    def local_routes(self):
+        return [route for route in self.routes if self.placement.here(self.placement.namespace_host[route.netns])]
+
     def veths(self):
-        return [Veth.from_params(self._veth_params(link)) for link in self.links]
+        return [Veth.from_params({**self._veth_params(link), "mtu": self.placement.link_mtu[id(link)]})
+                for link in self.links if self.placement.link_here(link)]
+
+    def vxlans(self):
+        """The tunnel ends this host builds for cross-host links, one per link that has an end here."""
+        ends = []
+        for tunnel in self.placement.tunnels:
+            for end, other, host, other_host in ((tunnel.link.a, tunnel.link.b, *tunnel.hosts),
+                                                 (tunnel.link.b, tunnel.link.a, *reversed(tunnel.hosts))):
+                if host == self.placement.host:
+                    local, remote = self.placement.fleet[host].address, self.placement.fleet[other_host].address
+                    ends.append(Vxlan(name=end.name, vni=tunnel.vni, netns=end.netns, local=local, remotes=(remote,),
+                                      mtu=tunnel.mtu, bridge=end.bridge, state=self.state, owner=self.owner))
+        return ends
 
     def address_sets(self):
         sets = []
         for link in self.links:
             for end in (link.a, link.b):
-                if end.addresses:
+                here = self.placement.link_here(link) or (
+                    self.placement.is_cross(link) and self.placement.end_host(end) == self.placement.host)
+                if end.addresses and here:
                     sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True))
         for (netns, name), addresses in self.bridge_addresses.items():
-            if addresses:
+            if addresses and self.placement.here(self.placement.bridge_host[(netns, name)]):
                 sets.append(AddressSet(name, addresses, netns, nodad=True))
         return sets
 
@@ -267,12 +315,32 @@ def _known_keys(entry, known, where):
 
 def _endpoint(entry):
     bridge = entry.get("bridge")
+    netns = validate.optional_netns_name(entry.get("netns"))
+    host = _host(entry["host"]) if entry.get("host") is not None else None
+    if host is not None and netns is not None:
+        raise ValidationError(f"host {host!r} goes on namespace {netns!r}, not on an endpoint inside it")
     return Endpoint(
-        netns=validate.optional_netns_name(entry.get("netns")),
+        netns=netns,
         name=validate.interface_name(entry.get("name")),
         addresses=tuple(validate.address_list(entry.get("addresses"))),
         bridge=validate.interface_name(bridge, "bridge name") if bridge is not None else None,
+        host=host,
     )
+
+
+def _host(value):
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise ValidationError(f"host {value!r} must be an inventory hostname")
+    return value
+
+
+def _vni(value):
+    if value is None:
+        return None
+    number = validate.integer(value, "vni", minimum=1)
+    if number > VNI_MAX:
+        raise ValidationError(f"vni {value!r} is out of range: it must be between 1 and {VNI_MAX}")
+    return number
 
 
 def _wrap(where, function, *args):
@@ -283,8 +351,8 @@ def _wrap(where, function, *args):
         raise ValidationError(f"{where}: {exc}") from None
 
 
-def _claim(owners, netns, name, what):
-    key = (netns, name)
+def _claim(owners, netns, name, what, host=None):
+    key = (host, netns, name)
     if key in owners:
         raise ValidationError(f"interface name {name!r} is used twice in {where_is(netns)}: by {owners[key]} and {what}")
     owners[key] = what

@@ -7,7 +7,12 @@ inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
 from ansible_collections.linuxnet.netns.plugins.module_utils._probe import ping_all
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import matrix, probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import (
+    matrix,
+    outcomes,
+    probes_for,
+    tunnel_probes,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import PRESENT, node
 
 
@@ -21,22 +26,35 @@ class VerificationFailed(NetnsError):
 
 
 def verify(view, topology):
-    """{'verification': ...} when every probe of `topology` is answered; VerificationFailed otherwise."""
-    probes = probes_for(topology)
-    answered = ping_all(view, [(probe.source, probe.address) for probe in probes])
-    verification = summarise(probes, answered)
+    """{'verification': ...} when every probe sent from this host is answered; VerificationFailed otherwise.
+
+    In a fleet each host sends the probes that start in its namespaces, and one at full size
+    with don't-fragment set through each tunnel end it has.
+    """
+    placement = topology.placement
+    sized = [(probe, None) for probe in probes_for(topology) if _sends_from_here(placement, probe.source)]
+    sized += tunnel_probes(topology)
+    answered = ping_all(view, [(probe.source, probe.address, size) for probe, size in sized])
+    verification = summarise([probe for probe, _size in sized], answered, placement.label)
     if verification["unreachable"]:
         raise VerificationFailed(verification)
     return {"verification": verification}
 
 
-def summarise(probes, answered):
+def _sends_from_here(placement, netns):
+    """In a fleet, probes start in this host's namespaces (a host's own namespace is not compared)."""
+    if netns is None:
+        return not placement.pinned
+    return placement.here(placement.namespace_host[netns])
+
+
+def summarise(probes, answered, label=node):
     unreachable = [
-        {"from": node(probe.source), "to": node(probe.target), "address": str(probe.address), "kind": probe.kind}
+        {"from": label(probe.source), "to": label(probe.target), "address": str(probe.address), "kind": probe.kind}
         for probe, ok in zip(probes, answered) if not ok
     ]
-    return {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, answered),
-            "unreachable": unreachable}
+    return {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, answered, label),
+            "unreachable": unreachable, "outcomes": outcomes(probes, answered, label)}
 
 
 def verify_when_asked(view, topology):

@@ -32,8 +32,9 @@ options:
     description:
       - Namespaces, each a mapping with C(name) (required), C(forwarding) (bool; sets IPv4 and IPv6
         forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
-        sysctls) and C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
-        M(linuxnet.netns.netns_route)).
+        sysctls), C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
+        M(linuxnet.netns.netns_route)) and C(host) (an inventory hostname; omitted, the namespace is
+        on every host the task runs on).
       - A namespace named by an endpoint or a bridge but not listed here is created all the same.
     type: list
     elements: dict
@@ -41,16 +42,25 @@ options:
   bridges:
     description:
       - Bridges, each a mapping with C(name) (required), C(netns) (omitted, the host namespace),
-        C(addresses) (CIDR list), C(stp) (bool) and C(mtu).
+        C(addresses) (CIDR list), C(stp) (bool), C(mtu) and C(host) (a bridge in a pinned namespace
+        is on that namespace's host).
     type: list
     elements: dict
     default: []
   links:
     description:
-      - veth pairs, each a mapping with C(endpoints) (exactly two) and C(mtu).
+      - veth pairs, each a mapping with C(endpoints) (exactly two), C(mtu) and C(vni).
       - Each endpoint is a mapping with C(name) (required), C(netns) (omitted, the host namespace),
-        C(addresses) (CIDR list) and C(bridge) (a bridge declared in the same namespace that this end
-        becomes a port of).
+        C(addresses) (CIDR list), C(bridge) (a bridge declared in the same namespace that this end
+        becomes a port of) and C(host) (for an endpoint in the host namespace only; an endpoint in a
+        namespace is on that namespace's host).
+      - A link whose ends are on different hosts is a cross-host link, a VXLAN tunnel between the
+        hosts' underlay addresses (see O(fleet)) on UDP port 4789, with an end of the endpoint's name
+        in the endpoint's namespace on each host. C(vni) is its VXLAN network identifier; omitted,
+        every host derives the same one from the topology's name and the link's ends, and no two
+        links share one. Its MTU is C(mtu), or the smaller underlay MTU of the two hosts less 50
+        (IPv4 underlay) or 70 (IPv6). The other links on a bridge with a tunnel port take the
+        tunnel's MTU; asking for a larger one is an error.
     type: list
     elements: dict
     default: []
@@ -63,6 +73,20 @@ options:
         and so never removed; they are listed in RV(kept).
     type: str
     default: default
+  host:
+    description:
+      - The inventory hostname of the host this task runs on, when one description covers several
+        hosts; the role passes C(inventory_hostname). Every host validates the whole description
+        and builds only its part; objects pinned to other hosts are left to those hosts.
+      - Required when the description pins objects to hosts.
+    type: str
+  fleet:
+    description:
+      - The underlay of each host of the play, by inventory hostname, as a mapping with C(address)
+        (IPv4 or IPv6, where the tunnels of cross-host links start and end) and C(mtu) (default 1500).
+      - Needed for the hosts that cross-host links join. The role builds it from the host variables
+        C(topology_underlay_address) and C(topology_underlay_mtu), or the hosts' facts.
+    type: dict
   prune:
     description:
       - With O(state=present), also remove what carries this topology's marker but is no longer
@@ -152,7 +176,7 @@ changes:
   elements: dict
   contains:
     kind:
-      description: Kind of object (netns, bridge, veth, address, route, saved).
+      description: Kind of object (netns, bridge, veth, vxlan, address, route, saved).
       type: str
       sample: veth
     target:
@@ -224,6 +248,15 @@ verification:
       type: list
       elements: str
       sample: ["      |   blue    red", "  blue |      -     ok", "   red |     ok      -"]
+    outcomes:
+      description:
+        - Every probe as a mapping with C(from), C(to) and C(ok); namespaces pinned to a host are named
+          C(host/namespace). The C(linuxnet.netns.topology_matrix) filter draws one matrix from the
+          outcomes of every host of a fleet.
+        - Probes of kind C(tunnel-mtu) are sent at a tunnel's full MTU with don't-fragment set.
+      type: list
+      elements: dict
+      sample: [{"from": "h1/red", "to": "h2/blue", "ok": true}]
     unreachable:
       description: The probes that got no answer.
       type: list
@@ -253,6 +286,8 @@ def main():
             "name": {"type": "str", "default": "default"},
             "prune": {"type": "bool", "default": False},
             "persistent": {"type": "bool", "default": False},
+            "host": {"type": "str"},
+            "fleet": {"type": "dict"},
         },
         supports_check_mode=True,
     )

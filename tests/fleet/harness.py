@@ -163,6 +163,7 @@ class Fleet:
                "netns", self.controller)
             ip("-n", host, "address", "add", f"{self.address(host)}/24", "dev", "eth0")
             ip("-n", host, "link", "set", "eth0", "up")
+            ip("-n", host, "route", "add", "default", "via", f"{UNDERLAY}.1")  # facts find a default route
             ip("-n", self.controller, "link", "set", f"h{index}", "master", "br0", "up")
             (self.work / f"{host}.sshd_config").write_text("\n".join([
                 f"ListenAddress {self.address(host)}", "Port 22", f"HostKey {self.work}/host_key",

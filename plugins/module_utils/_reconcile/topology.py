@@ -16,24 +16,27 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespac
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
 
 # (objects of the topology, their planner), in the order they are built.
 BUILD_ORDER = (
-    (lambda topology: topology.namespaces.values(), plan_namespace),
-    (lambda topology: topology.bridges, plan_bridge),
+    (lambda topology: topology.local_namespaces(), plan_namespace),
+    (lambda topology: topology.local_bridges(), plan_bridge),
     (lambda topology: topology.veths(), plan_veth),
+    (lambda topology: topology.vxlans(), plan_vxlan),
     (lambda topology: topology.address_sets(), plan_addresses),
-    (lambda topology: topology.routes, plan_route),
+    (lambda topology: topology.local_routes(), plan_route),
     (lambda topology: [topology], plan_saved),
 )
 
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
 TEARDOWN = (
     (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
-    (lambda topology: [bridge for bridge in topology.bridges if bridge.netns is None], plan_bridge),
-    (lambda topology: topology.namespaces.values(), plan_namespace),
+    (lambda topology: topology.vxlans(), plan_vxlan),
+    (lambda topology: [bridge for bridge in topology.local_bridges() if bridge.netns is None], plan_bridge),
+    (lambda topology: topology.local_namespaces(), plan_namespace),
     (lambda topology: [topology], plan_saved),
 )
 
