@@ -85,7 +85,7 @@ class Placement:
                                   "of the host this runs on), as the role does")
         for tunnel in self.tunnels:
             for host in tunnel.hosts:
-                if host not in self.fleet:
+                if host not in self.fleet or self.fleet[host].address is None:
                     raise ValidationError(
                         f"the link between {tunnel.link.a.label} on {tunnel.hosts[0]} and {tunnel.link.b.label} "
                         f"on {tunnel.hosts[1]} needs the underlay address of {host}: set topology_underlay_address "
@@ -137,7 +137,8 @@ class Placement:
     def _tunnel_mtu(self, link):
         if link.mtu is not None:
             return link.mtu
-        underlays = [self.fleet[host] for host in self.link_hosts(link) if host in self.fleet]
+        underlays = [self.fleet[host] for host in self.link_hosts(link)
+                     if host in self.fleet and self.fleet[host].address is not None]
         if not underlays:
             return DEFAULT_UNDERLAY_MTU - ENCAPSULATION[4]
         return min(underlay.mtu - ENCAPSULATION[underlay.address.version] for underlay in underlays)
@@ -169,16 +170,19 @@ class Placement:
 
 
 def _underlays(fleet):
-    """{host: Underlay} from the module's `fleet` option: {host: {address, mtu}}."""
+    """{host: Underlay} from the module's `fleet` option: {host: {address, mtu}}, every host of the
+    play; a host without an address is refused only where a tunnel needs one."""
     underlays = {}
     for host, entry in (fleet or {}).items():
-        if not isinstance(entry, dict) or not entry.get("address"):
-            raise ValidationError(f"fleet: host {host!r} needs a mapping with an underlay address, got {entry!r}")
-        try:
-            address = ipaddress.ip_address(str(entry["address"]).strip())
-        except ValueError:
-            raise ValidationError(f"fleet: underlay address {entry['address']!r} of host {host!r} is not an "
-                                  f"IPv4 or IPv6 address") from None
+        if not isinstance(entry, dict):
+            raise ValidationError(f"fleet: host {host!r} needs a mapping with address and mtu, got {entry!r}")
+        address = None
+        if entry.get("address"):
+            try:
+                address = ipaddress.ip_address(str(entry["address"]).strip())
+            except ValueError:
+                raise ValidationError(f"fleet: underlay address {entry['address']!r} of host {host!r} is not an "
+                                      f"IPv4 or IPv6 address") from None
         mtu = entry.get("mtu") or DEFAULT_UNDERLAY_MTU
         if not isinstance(mtu, int) or isinstance(mtu, bool) or not 1280 <= mtu <= 65535:
             raise ValidationError(f"fleet: underlay mtu {mtu!r} of host {host!r} must be between 1280 and 65535")

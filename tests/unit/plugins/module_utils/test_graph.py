@@ -41,3 +41,20 @@ def test_an_unknown_format_and_a_bad_description_are_refused():
         render(DESCRIPTION, "svg")
     with pytest.raises(ValidationError, match="bridge 'br9' is not declared"):
         render({"links": [{"endpoints": [{"name": "a"}, {"name": "b", "bridge": "br9"}]}]})
+
+
+SPREAD = {
+    "namespaces": [{"name": "red", "host": "h1"}, {"name": "blue", "host": "h2"}, {"name": "both"}],
+    "links": [{"endpoints": [{"netns": "red", "name": "eth0", "addresses": ["198.18.60.1/24"]},
+                             {"netns": "blue", "name": "eth0", "addresses": ["198.18.60.2/24"]}]}],
+}
+
+
+def test_pinned_namespaces_are_drawn_inside_their_hosts_and_tunnels_are_marked():
+    text = render(SPREAD)
+    assert '  subgraph host_h1["h1"]\n    ns_red["red"]\n  end' in text
+    assert '  subgraph host_h2["h2"]\n    ns_blue["blue"]\n  end' in text
+    assert '  ns_both["both"]' in text  # on every host: outside the clusters
+    assert "eth0 198.18.60.1/24 — eth0 198.18.60.2/24 (VXLAN)" in text
+    dot = render(SPREAD, "dot")
+    assert '  subgraph cluster_h1 {\n    label="h1";\n    ns_red [label="red", shape=box];\n  }' in dot
