@@ -28,6 +28,8 @@ UNDERLAY = "198.18.100"  # controller .1, hosts .11 and up, /24
 PREFIX = "lntf"  # every namespace and link of a fleet starts with it
 STATE = pathlib.Path("/run/linuxnet-netns-fleets")  # one directory per running fleet, for `down`
 START_DEADLINE = 60  # seconds for every sshd of the fleet to answer, under load too
+LOCAL_SITE = subprocess.run(["/usr/bin/python3", "-c", "import site; print(site.getsitepackages()[0])"],
+                            capture_output=True, text=True, check=True).stdout.strip()  # /usr/local/lib/python3.X/...
 
 
 def ip(*args, check=True):
@@ -92,7 +94,15 @@ class Fleet:
         shutil.rmtree(self.work, ignore_errors=True)
         (STATE / self.prefix).unlink(missing_ok=True)
 
-    def start_host(self, host):
+    def start_host(self, host, hide_pyroute2=False):
+        """Start (or restart) a fake host; with hide_pyroute2 its Python lacks pyroute2 until something
+        is installed into its own, private site directory (a tmpfs over the machine's)."""
+        hide = []
+        if hide_pyroute2:
+            site = LOCAL_SITE
+            hide = [f"mount -t tmpfs -o mode=755 tmpfs {site}",
+                    f"echo \"import sys, os; os.path.isdir('{site}/pyroute2') or sys.modules.__setitem__('pyroute2', None)"
+                    f"\" > {site}/linuxnet-hide-pyroute2.pth"]
         script = " && ".join([
             "(umount -R -l /run/netns 2>/dev/null || true)",
             "mount -t tmpfs -o mode=755 tmpfs /run",
@@ -101,6 +111,7 @@ class Fleet:
             "mount -t tmpfs -o mode=700 tmpfs /root",
             f"hostname {host}",
             f"install -m 600 {self.work}/authorized_keys /run/authorized_keys",
+            *hide,
             f"exec /usr/sbin/sshd -D -e -f {self.work}/{host}.sshd_config",
         ])
         log = open(self.work / f"{host}.log", "ab")  # pylint: disable=consider-using-with
@@ -136,6 +147,11 @@ class Fleet:
         env.update({"ANSIBLE_CONFIG": str(self.config), **kwargs.pop("env", {})})
         return subprocess.run(["ip", "netns", "exec", self.controller, *argv], env=env, capture_output=True,
                               text=True, check=False, **kwargs)
+
+    def controller_server(self, argv):
+        """Start a long-running process in the controller namespace (stopped with the fleet)."""
+        return subprocess.Popen(["ip", "netns", "exec", self.controller, *argv], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
 
     def on_host(self, host, argv):
         """Run argv inside fake host `host` (its network and mount namespaces), as root there."""
