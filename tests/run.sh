@@ -66,7 +66,7 @@ stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
 stage reliability env PYTHONPATH="$work" LINUXNET_FUZZ_EXAMPLES="${LINUXNET_FUZZ_EXAMPLES:-300}" \
   python -m pytest -q -p no:cacheprovider tests/reliability
 stage fleet env PYTHONPATH="$work" python -m pytest -q -p no:cacheprovider tests/fleet
-stage molecule molecule test --all
+stage molecule bash tests/fleet/molecule.sh
 stage lint ansible-lint
 stage docs bash scripts/docs.sh --check
 stage changelog antsibull-changelog lint

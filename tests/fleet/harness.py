@@ -10,7 +10,8 @@ What the fake hosts share, and a test must not rely on telling apart: /usr, /etc
 the kernel (one package database, one set of global sysctls). Killing a host's launcher ends every
 process of that host at once (its PID namespace), which frees its namespaces with its mounts.
 
-    python tests/fleet/harness.py up N      start N fake hosts, print the inventory's path
+    python tests/fleet/harness.py up N      start N fake hosts; print FLEET_CONTROLLER, FLEET_INVENTORY
+                                            and FLEET_CONFIG as shell assignments
     python tests/fleet/harness.py down      stop every fleet this harness left running
 """
 import os
@@ -190,7 +191,9 @@ class Fleet:
 
     def _ansible_files(self):
         lines = ["[fleet]"] + [f"{host} ansible_host={self.address(host)}" for host in self.hosts]
-        lines += ["", "[fleet:vars]", "ansible_user=root", f"ansible_ssh_private_key_file={self.key}", ""]
+        lines += ["", "[fleet:vars]", "ansible_user=root", f"ansible_ssh_private_key_file={self.key}",
+                  "ansible_ssh_common_args='-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no'",
+                  "ansible_python_interpreter=auto_silent", ""]
         self.inventory.write_text("\n".join(lines))
         self.config.write_text("\n".join([
             "[defaults]", f"inventory = {self.inventory}", "host_key_checking = False",
@@ -295,8 +298,12 @@ def down_all():
 if __name__ == "__main__":
     if sys.argv[1:2] == ["up"]:
         started = Fleet(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
-        started.start()
-        print(started.config)
+        try:
+            started.start()
+        except BaseException:
+            started.stop()
+            raise
+        print(f"FLEET_CONTROLLER={started.controller} FLEET_INVENTORY={started.inventory} FLEET_CONFIG={started.config}")
     elif sys.argv[1:2] == ["down"]:
         down_all()
     else:
