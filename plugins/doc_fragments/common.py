@@ -13,7 +13,9 @@ notes:
   - The modules talk to the kernel through netlink; they never run the C(ip) command.
   - Namespaces are bind mounts in C(/run/netns), exactly as C(ip netns add) makes them, so
     C(ip netns list), C(ip netns exec) and C(ip -n NAME ...) see what the modules made.
-  - Set C(ansible_python_interpreter) to the Python that has pyroute2 installed.
+  - Ansible's interpreter discovery finds the managed host's Python; set C(ansible_python_interpreter)
+    only where that is not the Python with pyroute2, typically localhost run from a virtualenv
+    (set it to the virtualenv's Python, the variable C(ansible_playbook_python)).
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

@@ -17,7 +17,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import VNI_MAX
+from ansible_collections.linuxnet.netns.plugins.module_utils._validate import VNI_MAX
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import node
 
 ENCAPSULATION = {4: 50, 6: 70}  # outer IP, UDP, VXLAN and inner Ethernet headers

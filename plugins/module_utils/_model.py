@@ -184,7 +184,6 @@ class Bridge:
         return f"bridge {self.name} in {where(self.netns)}"
 
 
-VNI_MAX = 2 ** 24 - 1
 VXLAN_PORT = 4789  # IANA's; the kernel's own default (8472) would silently drop traffic from other stacks
 
 
@@ -213,11 +212,11 @@ class Vxlan:
         peers = [remote] if remote is not None else list(remotes or [])
         vxlan = cls(
             name=name,
-            vni=_vni(params.get("vni"), state, name),
+            vni=validate.vni(params.get("vni"), f"vxlan {name!r}: vni"),
             netns=validate.optional_netns_name(params.get("netns")),
             local=validate.ip_address(params["local"], "local address") if params.get("local") is not None else None,
             remotes=tuple(dict.fromkeys(validate.ip_address(peer, "remote address") for peer in peers)),
-            port=_port(params.get("port")),
+            port=validate.port(VXLAN_PORT if params.get("port") is None else params["port"]),
             underlay_interface=_optional_interface(params.get("underlay_interface"), "underlay interface name"),
             mtu=validate.mtu(params.get("mtu")),
             bridge=_optional_interface(params.get("bridge"), "bridge name"),
@@ -230,6 +229,8 @@ class Vxlan:
             raise ValidationError(f"vxlan {name!r}: local and remote addresses mix IPv4 and IPv6")
         if state == PRESENT and not vxlan.remotes:
             raise ValidationError(f"vxlan {name!r}: give remote or remotes, the peer(s) on the underlay")
+        if state == PRESENT and vxlan.vni is None:
+            raise ValidationError(f"vxlan {name!r}: vni is required when state is present")
         return vxlan
 
     @property
@@ -242,19 +243,3 @@ class Vxlan:
         return f"vxlan {self.name} in {where(self.netns)}"
 
 
-def _vni(value, state, name):
-    if value is None and state != PRESENT:
-        return None
-    number = validate.integer(value, f"vxlan {name!r}: vni", minimum=1)
-    if number > VNI_MAX:
-        raise ValidationError(f"vxlan {name!r}: vni {value!r} is out of range: it must be between 1 and {VNI_MAX}")
-    return number
-
-
-def _port(value):
-    if value is None:
-        return VXLAN_PORT
-    number = validate.integer(value, "port", minimum=1)
-    if number > 65535:
-        raise ValidationError(f"port {value!r} is out of range: it must be between 1 and 65535")
-    return number

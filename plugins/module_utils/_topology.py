@@ -14,7 +14,6 @@ from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._fleet import Placement
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
-    VNI_MAX,
     AddressSet,
     Bridge,
     Namespace,
@@ -167,7 +166,7 @@ class Topology:
                 raise ValidationError(f"{end_where}: must be a mapping with netns, name, addresses, bridge")
             _known_keys(end, ENDPOINT_KEYS, end_where)
             ends.append(_wrap(end_where, _endpoint, end))
-        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, _vni, entry.get("vni")))
+        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, validate.vni, entry.get("vni")))
         _wrap(where, Veth.from_params, self._veth_params(link))
         return link
 
@@ -333,14 +332,6 @@ def _host(value):
         raise ValidationError(f"host {value!r} must be an inventory hostname")
     return value
 
-
-def _vni(value):
-    if value is None:
-        return None
-    number = validate.integer(value, "vni", minimum=1)
-    if number > VNI_MAX:
-        raise ValidationError(f"vni {value!r} is out of range: it must be between 1 and {VNI_MAX}")
-    return number
 
 
 def _wrap(where, function, *args):

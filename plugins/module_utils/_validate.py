@@ -19,6 +19,7 @@ IFNAME_MAX_BYTES = 15
 MTU_MIN = 68
 MTU_MAX = 65535
 METRIC_MAX = 2 ** 32 - 1
+VNI_MAX = 2 ** 24 - 1
 _SYSCTL_KEY = re.compile(r"^net(\.[A-Za-z0-9_\-]+)+$")
 
 
@@ -136,20 +137,26 @@ def ip_address(value, what="address"):
 
 
 def mtu(value):
-    if value is None:
-        return None
-    number = integer(value, "mtu")
-    if not MTU_MIN <= number <= MTU_MAX:
-        raise ValidationError(f"mtu {value!r} is out of range: it must be between {MTU_MIN} and {MTU_MAX}")
-    return number
+    return None if value is None else integer_in_range(value, "mtu", MTU_MIN, MTU_MAX)
 
 
 def metric(value):
-    if value is None:
-        return None
-    number = integer(value, "metric")
-    if not 0 <= number <= METRIC_MAX:
-        raise ValidationError(f"metric {value!r} is out of range: it must be between 0 and {METRIC_MAX}")
+    return None if value is None else integer_in_range(value, "metric", 0, METRIC_MAX)
+
+
+def vni(value, what="vni"):
+    """A VXLAN network identifier; None stays None (derived or not needed)."""
+    return None if value is None else integer_in_range(value, what, 1, VNI_MAX)
+
+
+def port(value, what="port"):
+    return integer_in_range(value, what, 1, 65535)
+
+
+def integer_in_range(value, what, minimum, maximum):
+    number = integer(value, what)
+    if not minimum <= number <= maximum:
+        raise ValidationError(f"{what} {value!r} is out of range: it must be between {minimum} and {maximum}")
     return number
 
 

@@ -102,15 +102,9 @@ def _apply(view, bridge, before, after):
 
 
 def _plan_absent(view, bridge, plan):
-    if not view.namespace_exists(bridge.netns):
-        return
-    link = view.link(bridge.netns, bridge.name)
+    link = view.existing(bridge.netns, bridge.name, KIND)
     if link is None:
         return
-    if link.kind != KIND:
-        raise ConflictError(
-            f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
-        )
     if not marked(bridge.owner, link):
         leave_alone(plan, bridge.target, bridge.owner)
         return

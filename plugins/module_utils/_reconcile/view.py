@@ -160,6 +160,16 @@ class KernelView:
     def link_will_exist(self, netns, name):
         return (netns, name) in self._links_to_create or self.link(netns, name) is not None
 
+    def existing(self, netns, name, kind):
+        """The link `name` in `netns` when there is one, None otherwise; another kind is an error."""
+        if not self.namespace_exists(netns):
+            return None
+        link = self.link(netns, name)
+        if link is not None and link.kind != kind:
+            raise ConflictError(f"interface {name!r} in {where(netns)} is a {link.kind}, not a {kind}: "
+                                f"it is left alone")
+        return link
+
     def require_bridge(self, netns, name):
         """`name` in `netns` is a bridge, or will be once the plan has made it."""
         self.require_link(netns, name)

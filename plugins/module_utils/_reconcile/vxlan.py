@@ -124,14 +124,9 @@ def _leftovers(view, vxlan):
 
 
 def _plan_absent(view, vxlan, plan):
-    if not view.namespace_exists(vxlan.netns):
-        return
-    link = view.link(vxlan.netns, vxlan.name)
+    link = view.existing(vxlan.netns, vxlan.name, KIND)
     if link is None:
         return
-    if link.kind != KIND:
-        raise ConflictError(f"interface {vxlan.name!r} in {where(vxlan.netns)} is a {link.kind}, not a vxlan: "
-                            f"it is left alone")
     if not marked(vxlan.owner, link):
         leave_alone(plan, vxlan.target, vxlan.owner)
         return

@@ -105,7 +105,7 @@ def test_absent_removes_what_the_owner_made_and_its_leftovers_in_the_underlay(ke
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"vni": 0}, "must be at least 1"),
+    ({"vni": 0}, "out of range"),
     ({"vni": 2 ** 24}, "out of range"),
     ({"port": 70000}, "out of range"),
     ({"remote": None}, "give remote or remotes"),
