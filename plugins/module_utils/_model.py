@@ -241,5 +241,3 @@ class Vxlan:
     @property
     def target(self):
         return f"vxlan {self.name} in {where(self.netns)}"
-
-

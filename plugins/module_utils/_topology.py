@@ -333,7 +333,6 @@ def _host(value):
     return value
 
 
-
 def _wrap(where, function, *args):
     """Call function; a validation error is prefixed with where the bad value sits."""
     try:
