@@ -38,7 +38,7 @@ BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
 LINK_KEYS = {"endpoints", "mtu", "vni"}
 ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host"}
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
-SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify"}
+SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet"}
 SAVED_FORMAT = 1
 
 
@@ -79,6 +79,7 @@ class Topology:
         self.persistent = persistent  # saved, to be applied again at boot by the standalone command
         self.from_saved_file = False  # read by the standalone command, which never changes the file
         self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
+        self.fleet = fleet
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet
         self.bridge_pins = {}  # (netns, bridge) -> host
@@ -106,8 +107,11 @@ class Topology:
 
     def saved_form(self):
         """What is saved for the standalone command: the expanded description and how to apply it."""
-        return {"format": SAVED_FORMAT, "name": self.name, **self.description, "when_busy": self.when_busy,
-                "verify": self.verify}
+        saved = {"format": SAVED_FORMAT, "name": self.name, **self.description, "when_busy": self.when_busy,
+                 "verify": self.verify}
+        if self.placement.host is not None:  # this host's part of a fleet, with the underlay of its tunnels
+            saved.update(host=self.placement.host, fleet=self.fleet)
+        return saved
 
     @classmethod
     def from_saved(cls, content, name, state=PRESENT):
@@ -119,7 +123,8 @@ class Topology:
                                   f"must be {SAVED_FORMAT} and {name!r}")
         topology = _wrap(where, lambda: cls(content.get("namespaces"), content.get("bridges"), content.get("links"),
                                             state, content.get("when_busy"), name, verify=bool(content.get("verify")),
-                                            persistent=True))
+                                            persistent=True, host=content.get("host"), fleet=content.get("fleet")))
+        _wrap(where, topology.placement.require_fleet)
         topology.from_saved_file = True
         return topology
 

@@ -215,7 +215,7 @@ saved:
   description: Where the description was saved and the collection version that saved it, when O(persistent=true).
   returned: success
   type: dict
-  sample: {"path": "/etc/linuxnet-netns/topologies/lab.json", "version": "0.1.0"}
+  sample: {"path": "/etc/linuxnet-netns/topologies/lab.json", "version": "0.1.0", "needs_network": false}
   contains:
     path:
       description: The saved description.
@@ -223,6 +223,11 @@ saved:
     version:
       description: Version of the collection that saved it; the role installs the command of this version.
       type: str
+    needs_network:
+      description:
+        - Whether this host's part has tunnels to other hosts, so that at boot it must come up after
+          the network (C(network-online.target)) rather than before it (C(network-pre.target)).
+      type: bool
 kept:
   description: Described objects that O(state=absent) or O(prune) left because this topology did not make them.
   returned: success

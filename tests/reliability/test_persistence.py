@@ -119,6 +119,25 @@ def test_the_unit_passes_systemd_analyze_verify_without_a_word(prefix, names):
     assert oct((SAVED / f"{name}.json").stat().st_mode & 0o777) == "0o600"
 
 
+def test_the_network_drop_in_of_a_topology_with_tunnels_keeps_the_unit_valid(prefix, names, tmp_path):
+    """A host's part with tunnels comes up after network-online.target: the role's drop-in resets the
+    template's Before=network-pre.target, which would otherwise make an ordering cycle."""
+    import jinja2
+
+    name = names()
+    role(name, prefix)
+    units = tmp_path / "units"
+    (units / f"linuxnet-netns@{name}.service.d").mkdir(parents=True)
+    shutil.copy(TEMPLATE, units / TEMPLATE.name)
+    template = pathlib.Path(COLLECTION, "roles", "topology", "templates", "network.conf.j2").read_text()
+    rendered = jinja2.Environment(trim_blocks=True, keep_trailing_newline=True).from_string(template).render(
+        ansible_managed="test", topology_name=name)
+    (units / f"linuxnet-netns@{name}.service.d" / "network.conf").write_text(rendered)
+    verified = run(["systemd-analyze", "verify", str(units / f"linuxnet-netns@{name}.service")])
+    assert verified.returncode == 0 and verified.stdout + verified.stderr == "", verified.stdout + verified.stderr
+    assert "After=network-online.target" in rendered and "Before=\n" in rendered
+
+
 def test_a_simulated_reboot_brings_the_topology_back_by_the_units_own_lines(prefix, names):
     name = names()
     first = role(name, prefix)

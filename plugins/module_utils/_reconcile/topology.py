@@ -52,7 +52,10 @@ def plan_topology(view, topology, plan):
     if topology.prune and topology.state == PRESENT:
         plan_prune(view, topology, plan)
     persistent = topology.persistent and topology.state == PRESENT
-    saved_at = {"path": view.saved_path(topology.name), "version": COLLECTION_VERSION} if persistent else None
+    saved_at = None
+    if persistent:  # tunnels need the network up at boot; a local topology comes up before it
+        saved_at = {"path": view.saved_path(topology.name), "version": COLLECTION_VERSION,
+                    "needs_network": bool(topology.vxlans())}
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 

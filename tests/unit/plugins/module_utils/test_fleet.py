@@ -102,3 +102,25 @@ def test_without_pins_every_host_builds_everything_as_before():
 def test_one_full_size_probe_per_tunnel_end_with_an_address_on_both_sides():
     probes = tunnel_probes(spread("h1"))
     assert [(probe.source, str(probe.address), size) for probe, size in probes] == [("red", "198.18.60.2", 1450)]
+
+
+def test_a_persistent_host_part_saves_its_host_and_underlay_and_reads_back_alike():
+    part = spread("h2", persistent=True)
+    saved = part.saved_form()
+    assert saved["host"] == "h2" and saved["fleet"] == FLEET
+    again = Topology.from_saved(saved, "lab")
+    assert [(x.name, x.netns, x.vni) for x in again.vxlans()] == [(x.name, x.netns, x.vni) for x in part.vxlans()]
+
+
+def test_a_part_with_tunnels_needs_the_network_at_boot_and_a_local_one_does_not():
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+    from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import FakeKernel
+
+    def saved(topology):
+        return plan_topology(KernelView(FakeKernel()), topology, Plan())["saved"]
+
+    assert saved(spread("h2", persistent=True))["needs_network"] is True
+    local = Topology.from_params({"preset": {"name": "pair"}, "name": "lab", "persistent": True})
+    assert saved(local)["needs_network"] is False
