@@ -157,8 +157,10 @@ class Fleet:
     def on_host(self, host, argv):
         """Run argv inside fake host `host` (its network and mount namespaces), as root there."""
         pid = self._sshd_pid(host)
-        return subprocess.run(["nsenter", "-t", str(pid), "-n", "-m", "--", *argv], capture_output=True, text=True,
-                              check=False)
+        # -r and -w: entering a mount namespace moves to its root, which under a chroot is not the
+        # fake host's; take the root and working directory of its own process instead.
+        return subprocess.run(["nsenter", "-t", str(pid), "-n", "-m", "-r", "-w", "--", *argv], capture_output=True,
+                              text=True, check=False)
 
     # set-up pieces
     def _keys(self):

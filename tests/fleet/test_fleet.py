@@ -33,18 +33,19 @@ def test_every_host_answers_over_ssh_with_its_own_name_and_discovered_python(fle
 
 
 def test_the_same_lab_on_every_host_builds_reruns_and_goes(fleet, tmp_path):
-    built = play(fleet, tmp_path)
-    assert built.returncode == 0, built.stdout[-3000:]
-    assert all(recap(built.stdout)[host]["changed"] > 0 for host in fleet.hosts)
-    assert built.stdout.count("0 failed") >= len(fleet.hosts)  # each host's verification
-    for host in fleet.hosts:
-        assert lab_namespaces(fleet, host) == ["lab-1", "lab-2", "lab-hub"]
-    assert not [name for name in ip("netns", "list").stdout.split() if name.startswith("lab-")]  # not the machine's
+    try:
+        built = play(fleet, tmp_path)
+        assert built.returncode == 0, built.stdout[-3000:]
+        assert all(recap(built.stdout)[host]["changed"] > 0 for host in fleet.hosts)
+        assert built.stdout.count("0 failed") >= len(fleet.hosts)  # each host's verification
+        for host in fleet.hosts:
+            assert lab_namespaces(fleet, host) == ["lab-1", "lab-2", "lab-hub"]
+        assert not [name for name in ip("netns", "list").stdout.split() if name.startswith("lab-")]  # not the machine's
 
-    again = play(fleet, tmp_path)
-    assert again.returncode == 0 and all(recap(again.stdout)[host]["changed"] == 0 for host in fleet.hosts)
-
-    gone = play(fleet, tmp_path, topology_state="absent")
+        again = play(fleet, tmp_path)
+        assert again.returncode == 0 and all(recap(again.stdout)[host]["changed"] == 0 for host in fleet.hosts)
+    finally:
+        gone = play(fleet, tmp_path, topology_state="absent")
     assert gone.returncode == 0, gone.stdout[-3000:]
     assert all(lab_namespaces(fleet, host) == [] for host in fleet.hosts)
 
