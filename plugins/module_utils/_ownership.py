@@ -46,6 +46,16 @@ def veth_marked(view, owner, end, peer):
             or (peer_link is not None and namespace_marked(view, peer_netns, owner)))
 
 
+def removable(view, plan, desired, kind):
+    """The link of `desired` (netns, name, owner, target) that an absent state removes: None when
+    there is none, or when it is not the owner's, which is then recorded as left alone."""
+    link = view.existing(desired.netns, desired.name, kind)
+    if link is not None and not marked(desired.owner, link):
+        leave_alone(plan, desired.target, desired.owner)
+        return None
+    return link
+
+
 def leave_alone(plan, target, owner):
     """Record that `target` is described for removal but was not made by `owner`."""
     plan.keep(target, f"not marked as made by {owner}")

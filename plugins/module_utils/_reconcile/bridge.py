@@ -7,7 +7,7 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
@@ -102,11 +102,8 @@ def _apply(view, bridge, before, after):
 
 
 def _plan_absent(view, bridge, plan):
-    link = view.existing(bridge.netns, bridge.name, KIND)
+    link = removable(view, plan, bridge, KIND)
     if link is None:
-        return
-    if not marked(bridge.owner, link):
-        leave_alone(plan, bridge.target, bridge.owner)
         return
     before = _describe(view, bridge, link)
 

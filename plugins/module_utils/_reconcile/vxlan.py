@@ -12,7 +12,7 @@ so that what a crash leaves behind in the underlay namespace can be found and re
 import secrets
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
@@ -124,11 +124,8 @@ def _leftovers(view, vxlan):
 
 
 def _plan_absent(view, vxlan, plan):
-    link = view.existing(vxlan.netns, vxlan.name, KIND)
+    link = removable(view, plan, vxlan, KIND)
     if link is None:
-        return
-    if not marked(vxlan.owner, link):
-        leave_alone(plan, vxlan.target, vxlan.owner)
         return
     before = {"name": link.name, "netns": vxlan.netns, "vni": link.vxlan.vni if link.vxlan else None}
     plan.add(KIND, vxlan.target, DELETE, before, None, lambda: _delete(view, vxlan.netns, vxlan.name))
