@@ -149,16 +149,11 @@ class Placement:
         larger one is refused."""
         tunnel_bridges = {}
         for tunnel in self.tunnels:
-            for end in (tunnel.link.a, tunnel.link.b):
-                if end.bridge is not None:
-                    key = (self.end_host(end), end.netns, end.bridge)
-                    tunnel_bridges[key] = min(tunnel.mtu, tunnel_bridges.get(key, tunnel.mtu))
+            for key in self._bridges_of(tunnel.link):
+                tunnel_bridges[key] = min(tunnel.mtu, tunnel_bridges.get(key, tunnel.mtu))
         mtus = {}
         for index, link in enumerate(topology.links):
-            limits = [tunnel_bridges[(self.end_host(end) or self.end_host(other), end.netns, end.bridge)]
-                      for end, other in ((link.a, link.b), (link.b, link.a))
-                      if end.bridge is not None
-                      and (self.end_host(end) or self.end_host(other), end.netns, end.bridge) in tunnel_bridges]
+            limits = [tunnel_bridges[key] for key in self._bridges_of(link) if key in tunnel_bridges]
             if self.is_cross(link) or not limits:
                 mtus[id(link)] = link.mtu
                 continue
@@ -167,6 +162,13 @@ class Placement:
                                       f"tunnel on the same bridge; packets that large would be lost in the tunnel")
             mtus[id(link)] = min(limits) if link.mtu is None else link.mtu
         return mtus
+
+
+    def _bridges_of(self, link):
+        """(host, netns, bridge) of each end of link that is a bridge port; an unpinned end is on its
+        other end's host."""
+        return [(self.end_host(end) or self.end_host(other), end.netns, end.bridge)
+                for end, other in ((link.a, link.b), (link.b, link.a)) if end.bridge is not None]
 
 
 def _underlays(fleet):

@@ -164,6 +164,15 @@ def _vxlan_from(data):
     )
 
 
+def _vxlan_addresses(local, remote):
+    """Request attributes for a vxlan's local and remote (group) addresses, by IP version."""
+    spec = {}
+    for key, address in (("local", local), ("group", remote)):
+        if address is not None:
+            spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
+    return spec
+
+
 def _address_from(msg):
     local = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
     return AddressRecord(
@@ -284,10 +293,7 @@ class NetlinkSession:
 
     def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
         """A vxlan device in this namespace, down; its UDP socket stays here wherever it moves."""
-        spec = {"vxlan_id": vni, "vxlan_port": port, "vxlan_learning": int(learning)}
-        for key, address in (("local", local), ("group", remote)):
-            if address is not None:
-                spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
+        spec = {"vxlan_id": vni, "vxlan_port": port, "vxlan_learning": int(learning), **_vxlan_addresses(local, remote)}
         if underlay is not None:
             spec["vxlan_link"] = underlay
         if mtu is not None:
@@ -297,10 +303,7 @@ class NetlinkSession:
 
     def set_vxlan(self, index, name, local=None, remote=None):
         """Change a vxlan's addresses in place (the kernel refuses in-place changes of VNI and port)."""
-        spec = {}
-        for key, address in (("local", local), ("group", remote)):
-            if address is not None:
-                spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
+        spec = _vxlan_addresses(local, remote)
         with _request(f"change vxlan {name!r} ({', '.join(sorted(spec))}) in {self.label}"):
             self._ipr.link("set", index=index, kind="vxlan", **spec)
 

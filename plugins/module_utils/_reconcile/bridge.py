@@ -21,11 +21,7 @@ def plan_bridge(view, bridge, plan):
     view.require_namespace(bridge.netns)
     for port in bridge.ports or ():
         view.require_link(bridge.netns, port)
-    link = view.link(bridge.netns, bridge.name)
-    if link is not None and link.kind != KIND:
-        raise ConflictError(
-            f"interface {bridge.name!r} in {where(bridge.netns)} is a {link.kind}, not a bridge: it is left alone"
-        )
+    link = view.existing(bridge.netns, bridge.name, KIND)
     before = _describe(view, bridge, link) if link is not None else None
     after = _wanted(bridge, before)
     if before == after:

@@ -34,9 +34,10 @@ BUILD_ORDER = (
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
 TEARDOWN = (
     (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
-    (lambda topology: topology.vxlans(), plan_vxlan),
     (lambda topology: [bridge for bridge in topology.local_bridges() if bridge.netns is None], plan_bridge),
     (lambda topology: topology.local_namespaces(), plan_namespace),
+    # after the namespaces: an end in a namespace being removed goes with it and is not read at all
+    (lambda topology: topology.vxlans(), plan_vxlan),
     (lambda topology: [topology], plan_saved),
 )
 

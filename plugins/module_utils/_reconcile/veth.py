@@ -134,16 +134,11 @@ def _expect(view, veth):
 def _plan_absent(view, veth, plan):
     if not view.namespace_exists(veth.netns):
         return
-    link = view.link(veth.netns, veth.name)
-    netns = veth.netns
-    if link is None and veth.peer is not None and view.namespace_exists(veth.peer_netns):
-        link, netns = view.link(veth.peer_netns, veth.peer), veth.peer_netns
+    link, netns = view.existing(veth.netns, veth.name, KIND), veth.netns
+    if link is None and veth.peer is not None:
+        link, netns = view.existing(veth.peer_netns, veth.peer, KIND), veth.peer_netns
     if link is None:
         return
-    if link.kind != KIND:
-        raise ConflictError(
-            f"interface {link.name!r} in {where(netns)} is a {link.kind}, not a veth: it is left alone"
-        )
     peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
     if not veth_marked(view, veth.owner, (netns, link), (peer_netns, peer)):
         leave_alone(plan, veth.target, veth.owner)

@@ -34,13 +34,11 @@ def plan_vxlan(view, vxlan, plan):
     if vxlan.bridge is not None:
         view.require_bridge(vxlan.netns, vxlan.bridge)
     wanted = _wanted(view, vxlan)
-    link = view.link(vxlan.netns, vxlan.name)
+    link = view.existing(vxlan.netns, vxlan.name, KIND)
     if link is None:
         view.expect_link_created(vxlan.netns, vxlan.name)
         plan.add(KIND, vxlan.target, CREATE, None, wanted, lambda: _create(view, vxlan, wanted))
         return
-    if link.kind != KIND:
-        raise ConflictError(f"interface {vxlan.name!r} in {where(vxlan.netns)} is a {link.kind}, not a vxlan")
     current = _current(view, vxlan, link, wanted)
     fixed = [key for key in ("vni", "port", "learning") if current[key] != wanted[key]]
     if fixed:
