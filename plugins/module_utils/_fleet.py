@@ -163,7 +163,6 @@ class Placement:
             mtus[id(link)] = min(limits) if link.mtu is None else link.mtu
         return mtus
 
-
     def _bridges_of(self, link):
         """(host, netns, bridge) of each end of link that is a bridge port; an unpinned end is on its
         other end's host."""
