@@ -205,3 +205,94 @@ def state(value):
 
 def busy_policy(value):
     return choice(value or DEFAULT_BUSY_POLICY, BUSY_POLICIES, "when_busy")
+
+
+# Traffic-control quantities, written with tc's units ("20ms", "1%", "100mbit", "64kb").
+_QUANTITY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*$")
+_TIME_UNITS = {"": 1000, "s": 1_000_000, "sec": 1_000_000, "ms": 1000, "msec": 1000, "us": 1, "usec": 1}  # -> µs
+_RATE_UNITS = {  # -> bits per second; tc's "bps" is bytes per second
+    "bit": 1, "kbit": 10 ** 3, "mbit": 10 ** 6, "gbit": 10 ** 9, "tbit": 10 ** 12,
+    "kibit": 2 ** 10, "mibit": 2 ** 20, "gibit": 2 ** 30,
+    "bps": 8, "kbps": 8 * 10 ** 3, "mbps": 8 * 10 ** 6, "gbps": 8 * 10 ** 9,
+}
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 2 ** 20, "mb": 2 ** 20, "g": 2 ** 30, "gb": 2 ** 30,
+               "kbit": 128, "mbit": 2 ** 17}  # -> bytes, as tc reads sizes
+TIME_MAX_US = 60_000_000  # a minute (netem counts in 32-bit ticks of 64 ns: at most 274 s)
+RATE_MAX = 32 * 10 ** 9  # bits per second; above it the kernel's 32-bit byte rate no longer fits
+
+
+def _quantity(value, what, units, example, default_unit=""):
+    """(number, unit) of a tc quantity; a bare number takes default_unit."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValidationError(f"{what} {value!r} must be a number with a unit, such as {example!r}")
+    match = _QUANTITY.match(str(value))
+    unit = match.group(2).lower() if match else None
+    if match is None or (unit or default_unit) not in units:
+        raise ValidationError(f"{what} {value!r} is not understood: write a number with one of the units "
+                              f"{', '.join(sorted(u for u in units if u))} (such as {example!r})")
+    return float(match.group(1)), unit or default_unit
+
+
+def tc_time(value, what):
+    """A duration in microseconds (int); a bare number is milliseconds, as in tc."""
+    number, unit = _quantity(value, what, _TIME_UNITS, "20ms", "ms")
+    micros = round(number * _TIME_UNITS[unit])
+    if micros > TIME_MAX_US:
+        raise ValidationError(f"{what} {value!r} is longer than a minute")
+    return micros
+
+
+def tc_rate(value, what):
+    """A rate in bits per second (int), above zero and at most 32gbit."""
+    number, unit = _quantity(value, what, _RATE_UNITS, "100mbit", "bit")
+    bits = round(number * _RATE_UNITS[unit])
+    if not 8 <= bits <= RATE_MAX:
+        raise ValidationError(f"{what} {value!r} is out of range: it must be between 8bit and 32gbit")
+    return bits
+
+
+def tc_size(value, what, minimum=1, maximum=2 ** 32 - 1):
+    """A size in bytes (int); tc's k, m, g are powers of 1024."""
+    number, unit = _quantity(value, what, _SIZE_UNITS, "64kb", "b")
+    size = round(number * _SIZE_UNITS[unit])
+    if not minimum <= size <= maximum:
+        raise ValidationError(f"{what} {value!r} is out of range: it must be between {minimum} and {maximum} bytes")
+    return size
+
+
+def percent(value, what):
+    """A probability in percent (float, 0 to 100), written '1%' or 1."""
+    number, _unit = _quantity(value, what, {"": 1, "%": 1}, "1%")
+    if number > 100:
+        raise ValidationError(f"{what} {value!r} is over 100%")
+    return number
+
+
+_MAC = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+
+
+def mac_address(value, what="mac"):
+    """A unicast Ethernet address, lower case."""
+    if not isinstance(value, str) or not _MAC.match(value):
+        raise ValidationError(f"{what} {value!r} must be six hexadecimal bytes separated by ':', "
+                              f"such as '02:00:00:00:00:01'")
+    if int(value[:2], 16) & 1:
+        raise ValidationError(f"{what} {value!r} is a multicast address; an interface needs a unicast one")
+    if value.lower() == "00:00:00:00:00:00":
+        raise ValidationError(f"{what} {value!r} is the all-zero address")
+    return value.lower()
+
+
+def switches(value, known, what):
+    """A mapping of on/off switches (name -> bool), only of the known names; None stays None."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValidationError(f"{what} {value!r} must be a mapping of names to true or false")
+    unknown = sorted(map(str, set(value) - set(known)))
+    if unknown:
+        raise ValidationError(f"{what}: unknown name(s) {', '.join(unknown)}; known are {', '.join(sorted(known))}")
+    for name, on in value.items():
+        if not isinstance(on, bool):
+            raise ValidationError(f"{what}: {name} {on!r} must be true or false")
+    return dict(value)

@@ -38,3 +38,18 @@ def node(netns):
 def interface_label(netns, name):
     """An interface named short, as NETNS/NAME (host/NAME in the host namespace)."""
     return f"{node(netns)}/{name}"
+
+
+# The offloads a link setting names -> the kernel features each turns on or off (as ethtool's
+# own short names do: tso is every TCP segmentation feature, tx_checksum every tx checksum one).
+OFFLOAD_FEATURES = {
+    "tso": ("tx-tcp-segmentation", "tx-tcp-ecn-segmentation", "tx-tcp-mangleid-segmentation",
+            "tx-tcp6-segmentation", "tx-tcp-accecn-segmentation"),
+    "gso": ("tx-generic-segmentation",),
+    "gro": ("rx-gro",),
+    "tx_checksum": ("tx-checksum-ipv4", "tx-checksum-ip-generic", "tx-checksum-ipv6", "tx-checksum-fcoe-crc",
+                    "tx-checksum-sctp"),
+    "rx_udp_gro_forwarding": ("rx-udp-gro-forwarding",),
+}
+SHAPE_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate", "burst", "limit")
+NETEM_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt")

@@ -13,7 +13,12 @@ import resource
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, saved, sysctl
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import LOOPBACK_INDEX, NetlinkSession
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
+    LOOPBACK_INDEX,
+    NetlinkSession,
+    qdisc_kind_known,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
 
 
@@ -21,6 +26,8 @@ class Kernel:
     def __init__(self):
         self._handles = {}
         self._netlink = {}
+        self._ethtool = {}
+        self._qdisc_kinds = {}
         _raise_open_file_limit()
 
     def __enter__(self):
@@ -83,6 +90,17 @@ class Kernel:
             self._netlink[netns] = NetlinkSession(self.handle(netns))
         return self._netlink[netns]
 
+    def ethtool(self, netns):
+        if netns not in self._ethtool:
+            self._ethtool[netns] = EthtoolSession(self.handle(netns), self.netlink(netns).label)
+        return self._ethtool[netns]
+
+    def qdisc_kind_known(self, kind):
+        """Whether this kernel has qdisc `kind` (asked once per run, in a throwaway namespace)."""
+        if kind not in self._qdisc_kinds:
+            self._qdisc_kinds[kind] = qdisc_kind_known(kind)
+        return self._qdisc_kinds[kind]
+
     def loopback_up(self, netns):
         return self.handle(netns).loopback_up()
 
@@ -118,9 +136,10 @@ class Kernel:
         return saved.path(name)
 
     def _forget(self, netns):
-        session = self._netlink.pop(netns, None)
-        if session is not None:
-            session.close()
+        for sessions in (self._ethtool, self._netlink):
+            session = sessions.pop(netns, None)
+            if session is not None:
+                session.close()
         handle = self._handles.pop(netns, None)
         if handle is not None:
             handle.close()

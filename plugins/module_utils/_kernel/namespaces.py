@@ -58,12 +58,25 @@ def _in_thread(function):
     return outcome["value"]
 
 
-def _open_netlink_socket():
+NETLINK_ROUTE = 0
+NETLINK_GENERIC = 16
+
+
+def _open_netlink_socket(protocol=NETLINK_ROUTE):
     """A raw netlink socket of the calling thread's namespace, as a descriptor.
 
     pyroute2 0.9 hands the socket to asyncio, which wants a datagram socket.
     """
-    return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
+    return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, protocol).detach()
+
+
+def scratch_netlink_fd():
+    """A netlink socket in a new, unnamed namespace that lives only as long as the socket."""
+    def inside():
+        _check(_libc.unshare(_CLONE_NEWNET), "unshare")
+        return _open_netlink_socket()
+
+    return _in_thread(inside)
 
 
 def _loopback_flags(up=False):
@@ -96,12 +109,12 @@ class NetnsHandle:
 
         return _in_thread(inside)
 
-    def netlink_fd(self):
-        """A netlink socket descriptor inside this namespace, for the netlink door to wrap."""
-        if self._netlink_fd is not None:
+    def netlink_fd(self, protocol=NETLINK_ROUTE):
+        """A netlink socket descriptor inside this namespace, for a door to wrap."""
+        if self._netlink_fd is not None and protocol == NETLINK_ROUTE:
             fd, self._netlink_fd = self._netlink_fd, None
             return fd
-        return self.run(_open_netlink_socket)
+        return self.run(lambda: _open_netlink_socket(protocol))
 
     def socket(self, family, kind, proto):
         """A plain socket bound to this namespace, such as a raw ICMP socket for probing."""

@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The netlink door: the only file that imports pyroute2. Private to linuxnet.netns.
+"""The netlink door: rtnetlink requests, and with ethtool.py and traffic.py the only files that
+import pyroute2. Private to linuxnet.netns.
 
 One session per namespace, over a socket that namespaces.NetnsHandle opens inside it (no fork).
 Kernel messages become plain records; netlink refusals become errors a user can read. New
-netlink kinds (tunnels, link settings, traffic control) get their requests here.
+rtnetlink kinds (tunnels, link settings, traffic control) get their requests here.
 
 Written against what pyroute2 0.7 (Debian 12) and 0.9 (PyPI) both offer.
 """
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import traffic
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
@@ -96,6 +98,11 @@ class LinkRecord:
     stp: bool  # bridges only
     alias: str  # the interface alias; topologies write their ownership marker there
     vxlan: object = None  # VxlanRecord, for vxlan devices only
+    txqueuelen: int = None
+    tx_queues: int = None  # set when the link is made, never changed afterwards
+    rx_queues: int = None
+    gso_max_size: int = None
+    gro_max_size: int = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,11 @@ def _link_from(msg):
         stp=stp,
         alias=msg.get_attr("IFLA_IFALIAS"),
         vxlan=vxlan,
+        txqueuelen=msg.get_attr("IFLA_TXQLEN"),
+        tx_queues=msg.get_attr("IFLA_NUM_TX_QUEUES"),
+        rx_queues=msg.get_attr("IFLA_NUM_RX_QUEUES"),
+        gso_max_size=msg.get_attr("IFLA_GSO_MAX_SIZE"),
+        gro_max_size=msg.get_attr("IFLA_GRO_MAX_SIZE"),
     )
 
 
@@ -195,6 +207,19 @@ def _route_from(msg):
         metric=msg.get_attr("RTA_PRIORITY") or 0,
         proto=msg["proto"],
     )
+
+
+def qdisc_kind_known(kind):
+    return traffic.qdisc_kind_known(kind, _iproute)
+
+
+def _queue_spec(queues):
+    return {"num_tx_queues": queues, "num_rx_queues": queues} if queues is not None else {}
+
+
+# link settings -> pyroute2's request keyword (IFLA_ADDRESS, IFLA_TXQLEN, IFLA_GSO_MAX_SIZE, IFLA_GRO_MAX_SIZE)
+_SETTING_ATTRIBUTES = {"mac": "address", "txqueuelen": "txqlen", "gso_max_size": "gso_max_size",
+                       "gro_max_size": "gro_max_size"}
 
 
 # One session per namespace.
@@ -256,11 +281,11 @@ class NetlinkSession:
             raise KernelError(f"look up interface {name!r} in {self.label} failed: {_kernel_reason(exc.code)}") from None
 
     # links
-    def add_veth(self, name, peer, peer_session, mtu=None, master=None):
-        peer_spec = {"ifname": peer}
+    def add_veth(self, name, peer, peer_session, mtu=None, master=None, queues=None, peer_queues=None):
+        peer_spec = {"ifname": peer, **_queue_spec(peer_queues)}
         if peer_session is not self:
             peer_spec["net_ns_fd"] = peer_session.handle.ns_fd
-        extra = {"master": master} if master is not None else {}
+        extra = {"master": master, **_queue_spec(queues)} if master is not None else _queue_spec(queues)
         if mtu is not None:
             extra["mtu"] = mtu
             peer_spec["mtu"] = mtu
@@ -277,8 +302,10 @@ class NetlinkSession:
         with _request(f"create bridge {name!r} in {self.label}"):
             self._ipr.link("add", ifname=name, kind="bridge", **extra)
 
-    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
+        """Change a link; settings are mac, txqueuelen, gso_max_size and gro_max_size."""
         changes = {"ifalias": alias} if alias is not None else {}
+        changes.update({_SETTING_ATTRIBUTES[key]: value for key, value in settings.items() if value is not None})
         if up is not None:
             changes["state"] = "up" if up else "down"
         if mtu is not None:
@@ -333,6 +360,27 @@ class NetlinkSession:
     def delete_link(self, index, name):
         with _request(f"delete interface {name!r} in {self.label}"):
             self._ipr.link("del", index=index)
+
+    # traffic control
+    def qdiscs(self, index, name):
+        """The qdiscs of one link, as traffic.QdiscRecord, root first."""
+        with _request(f"list the qdiscs of {name!r} in {self.label}"):
+            messages = self._ipr.get_qdiscs(index=index)
+        records = [traffic.qdisc_from(msg) for msg in messages if msg["index"] == index]
+        return sorted(records, key=lambda record: record.parent != traffic.TC_H_ROOT)
+
+    def add_qdisc(self, index, name, kind, handle, parent, options):
+        with _request(f"add a {kind} qdisc to {name!r} in {self.label}"):
+            self._ipr.tc("add", kind, index, handle, parent=parent, **traffic.request_of(kind, options))
+
+    def delete_root_qdisc(self, index, name):
+        """Back to the kernel's default queueing for the link (a link without one is not an error)."""
+        try:
+            self._ipr.tc("del", index=index, parent=traffic.TC_H_ROOT)
+        except _netlink_error() as exc:
+            if getattr(exc, "code", 0) not in (errno.ENOENT, errno.EINVAL):
+                raise KernelError(f"remove the qdisc of {name!r} in {self.label} failed: "
+                                  f"{_kernel_reason(exc.code)} (errno {exc.code})") from None
 
     # addresses
     def add_address(self, index, interface_name, address, nodad=False):

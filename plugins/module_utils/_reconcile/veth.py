@@ -11,9 +11,18 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan imp
     RECREATE,
     UPDATE,
 )
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings import plan_end_settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
 KIND = "veth"
+
+
+def plan_veth_and_ends(view, request, plan):
+    """A veth module task: the pair, then the settings of each end."""
+    veth, ends = request
+    plan_veth(view, veth, plan)
+    for end in ends:
+        plan_end_settings(view, end, plan)
 
 
 def plan_veth(view, veth, plan):
@@ -53,6 +62,8 @@ def _wanted(veth):
         "peer_up": True,
         "bridge": veth.bridge,
         "peer_bridge": veth.peer_bridge,
+        "queues": veth.queues,
+        "peer_queues": veth.peer_queues,
     }
 
 
@@ -70,6 +81,8 @@ def _current(view, veth, link):
         "peer_up": peer.up if peer else None,
         "bridge": _master_name(view, veth.netns, link) if veth.bridge is not None else None,
         "peer_bridge": _master_name(view, peer_netns, peer) if peer and veth.peer_bridge is not None else None,
+        "queues": link.tx_queues if veth.queues is not None else None,
+        "peer_queues": peer.tx_queues if peer and veth.peer_queues is not None else None,
     }
     if link.kind != KIND:
         state["kind"] = link.kind
@@ -92,6 +105,10 @@ def _mismatch(veth, link, current):
             f"veth {veth.name!r} in {where(veth.netns)} exists with peer {current['peer']!r} in "
             f"{where(current['peer_netns'])}; {asked}"
         )
+    for end, prefix in ((veth.name, ""), (veth.peer, "peer_")):
+        if current[prefix + "queues"] != getattr(veth, prefix + "queues"):
+            return (f"veth end {end!r} has {current[prefix + 'queues']} queues, asked for "
+                    f"{getattr(veth, prefix + 'queues')} (a link's queues are fixed when it is made)")
     return None
 
 
@@ -161,7 +178,8 @@ def _create(view, veth):
     peer_session = view.netlink(veth.peer_netns)
     master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
     try:
-        session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master)
+        session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master, queues=veth.queues,
+                         peer_queues=veth.peer_queues)
         view.link_changed(veth.netns, veth.name)
         view.link_changed(veth.peer_netns, veth.peer)
     except AlreadyExists:

@@ -157,6 +157,10 @@ class KernelView:
     def expect_link_created(self, netns, name):
         self._links_to_create.add((netns, name))
 
+    def is_new_link(self, netns, name):
+        """The plan creates (or recreates) `name` in `netns`: what exists now says nothing of it."""
+        return (netns, name) in self._links_to_create
+
     def link_will_exist(self, netns, name):
         return (netns, name) in self._links_to_create or self.link(netns, name) is not None
 
@@ -199,6 +203,19 @@ class KernelView:
 
     def routes_changed(self, netns):
         self._routes.pop(netns, None)
+
+    # link settings beyond rtnetlink: offloads (ethtool) and queueing (traffic control)
+    def features(self, netns, name):
+        return self.kernel.ethtool(netns).features(name)
+
+    def set_features(self, netns, name, wanted):
+        self.kernel.ethtool(netns).set_features(name, wanted)
+
+    def qdiscs(self, netns, name):
+        return self.netlink(netns).qdiscs(self.index_of(netns, name), name)
+
+    def qdisc_kind_known(self, kind):
+        return self.kernel.qdisc_kind_known(kind)
 
     # addresses and routes
     def addresses_of(self, netns, name):

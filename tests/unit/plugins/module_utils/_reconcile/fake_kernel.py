@@ -10,6 +10,8 @@ import ipaddress
 import itertools
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import QdiscRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     AddressRecord,
     LinkRecord,
@@ -17,6 +19,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink imp
     VxlanRecord,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
+
+# A new veth's offload features, as this project's kernel sets them.
+VETH_CHANGEABLE = frozenset({"rx-gro", "rx-udp-gro-forwarding", "tx-checksum-ip-generic", "tx-checksum-sctp",
+                             "tx-generic-segmentation", "tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
+                             "tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation"})
+VETH_ACTIVE = VETH_CHANGEABLE - {"rx-gro", "rx-udp-gro-forwarding"}
 
 HOST_SYSCTLS = {"net.ipv4.ip_forward": "0", "net.ipv6.conf.all.forwarding": "0",
                 "net.ipv4.icmp_echo_ignore_all": "0"}
@@ -38,7 +46,11 @@ class FakeNamespace:
             raise AlreadyExists(f"interface {name!r} exists in {where(self.name)}")
         index = next(self._indexes)
         self.links[index] = {"index": index, "name": name, "kind": kind, "up": False, "mtu": 1500, "master": None,
-                             "peer": None, "stp": False if kind == "bridge" else None, "alias": None, **attributes}
+                             "peer": None, "stp": False if kind == "bridge" else None, "alias": None,
+                             "mac": f"02:00:00:00:{index // 256:02x}:{index % 256:02x}", "txqueuelen": 1000,
+                             "tx_queues": 2, "gso_max_size": 65536, "gro_max_size": 65536,
+                             "features": set(VETH_ACTIVE), "changeable": VETH_CHANGEABLE, "qdiscs": [],
+                             **attributes}
         return index
 
     def by_name(self, name):
@@ -53,6 +65,7 @@ class FakeKernel:
         self.requests = []  # every change, as (what, netns, name), in order
         self.saved = {}  # topology name -> saved description
         self._nsids = itertools.count(0)
+        self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
 
     # building a starting state
     def add_namespace(self, name, owner=None, lo_up=True):
@@ -111,6 +124,12 @@ class FakeKernel:
         self.requests.append(("loopback up", netns, "lo"))
         self.link(netns, "lo")["up"] = True
 
+    def ethtool(self, netns):
+        return FakeEthtool(self, netns)
+
+    def qdisc_kind_known(self, kind):
+        return kind in self.qdisc_kinds
+
     def sysctl_known(self, key):
         return key in HOST_SYSCTLS
 
@@ -165,9 +184,11 @@ class FakeNetlink:
             peer_nsid = None if peer_netns == self.netns else self.kernel.nsid(self.netns, peer_netns)
         vxlan = VxlanRecord(**link["vxlan"]) if link.get("vxlan") else None
         return LinkRecord(index=link["index"], name=link["name"], kind=link["kind"], up=link["up"],
-                          operstate="UP" if link["up"] else "DOWN", mtu=link["mtu"], mac="02:00:00:00:00:01",
+                          operstate="UP" if link["up"] else "DOWN", mtu=link["mtu"], mac=link["mac"],
                           master=link["master"], peer_index=peer_index, peer_nsid=peer_nsid, stp=link["stp"],
-                          alias=link["alias"], vxlan=vxlan)
+                          alias=link["alias"], vxlan=vxlan, txqueuelen=link["txqueuelen"],
+                          tx_queues=link["tx_queues"], rx_queues=link["tx_queues"],
+                          gso_max_size=link["gso_max_size"], gro_max_size=link["gro_max_size"])
 
     def _index(self, index, name):
         if index not in self._space.links:
@@ -192,14 +213,14 @@ class FakeNetlink:
         return self._record(link) if link is not None else None
 
     # links
-    def add_veth(self, name, peer, peer_session, mtu=None, master=None):
+    def add_veth(self, name, peer, peer_session, mtu=None, master=None, queues=None, peer_queues=None):
         self.kernel.requests.append(("add veth", self.netns, name))
         peer_space = peer_session._space
         if self._space.by_name(name) is not None or peer_space.by_name(peer) is not None:
             raise AlreadyExists(f"create veth {name!r} failed: it already exists")
         extra = {"mtu": mtu} if mtu is not None else {}
-        index = self._space.add_link(name, "veth", up=True, master=master, **extra)
-        peer_index = peer_space.add_link(peer, "veth", **extra)
+        index = self._space.add_link(name, "veth", up=True, master=master, tx_queues=queues or 2, **extra)
+        peer_index = peer_space.add_link(peer, "veth", tx_queues=peer_queues or 2, **extra)
         self._space.links[index]["peer"] = (peer_session.netns, peer_index)
         peer_space.links[peer_index]["peer"] = (self.netns, index)
 
@@ -237,10 +258,10 @@ class FakeNetlink:
         flood = self._index(index, name)["flood"]
         flood[:] = [peer for peer in flood if str(peer) != str(remote)]
 
-    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None):
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
         self.kernel.requests.append(("set link", self.netns, name))
         link = self._index(index, name)
-        for key, value in (("up", up), ("mtu", mtu), ("stp", stp), ("alias", alias)):
+        for key, value in (("up", up), ("mtu", mtu), ("stp", stp), ("alias", alias), *settings.items()):
             if value is not None:
                 link[key] = value
         if master is not None:
@@ -255,6 +276,20 @@ class FakeNetlink:
         if link["peer"] is not None:
             peer_netns, peer_index = link["peer"]
             self.kernel.namespaces[peer_netns].links.pop(peer_index, None)
+
+    # traffic control
+    def qdiscs(self, index, name):
+        return list(self._index(index, name)["qdiscs"])
+
+    def add_qdisc(self, index, name, kind, handle, parent, options):
+        self.kernel.requests.append((f"add {kind}", self.netns, name))
+        if kind not in self.kernel.qdisc_kinds:
+            raise KernelError(f"add a {kind} qdisc to {name!r} failed: no such object")
+        self._index(index, name)["qdiscs"].append(QdiscRecord(kind, handle, parent, dict(options)))
+
+    def delete_root_qdisc(self, index, name):
+        self.kernel.requests.append(("delete qdisc", self.netns, name))
+        self._index(index, name)["qdiscs"] = []
 
     # addresses
     def add_address(self, index, interface_name, address, nodad=False):
@@ -280,6 +315,35 @@ class FakeNetlink:
         if len(kept) == len(self._space.routes) and not missing_ok:
             raise KernelError(f"delete route to {dst} failed: no such object")
         self._space.routes = kept
+
+
+class FakeEthtool:
+    """The requests of _kernel.ethtool.EthtoolSession; set_features follows the kernel in keeping
+    TSO off while transmit checksumming is off."""
+
+    def __init__(self, kernel, netns):
+        self.kernel = kernel
+        self.netns = netns
+
+    def _link(self, name):
+        link = self.kernel.link(self.netns, name)
+        if link is None:
+            raise KernelError(f"read the offloads of {name!r} failed: no such interface")
+        return link
+
+    def features(self, name):
+        link = self._link(name)
+        return FeaturesRecord(active=frozenset(link["features"]), changeable=link["changeable"])
+
+    def set_features(self, name, wanted):
+        self.kernel.requests.append(("set features", self.netns, name))
+        link = self._link(name)
+        for feature, on in wanted.items():
+            if feature in link["changeable"]:
+                (link["features"].add if on else link["features"].discard)(feature)
+        if "tx-checksum-ip-generic" not in link["features"]:
+            link["features"] -= {"tx-tcp-segmentation", "tx-tcp6-segmentation", "tx-tcp-ecn-segmentation",
+                                 "tx-tcp-mangleid-segmentation"}
 
 
 def address(text):
