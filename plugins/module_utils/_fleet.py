@@ -154,8 +154,11 @@ class Placement:
         mtus = {}
         for index, link in enumerate(topology.links):
             limits = [tunnel_bridges[key] for key in self._bridges_of(link) if key in tunnel_bridges]
-            if self.is_cross(link) or not limits:
+            if self.is_cross(link):
                 mtus[id(link)] = link.mtu
+                continue
+            if not limits:
+                mtus[id(link)] = link.mtu if link.mtu is not None else link.default_mtu
                 continue
             if link.mtu is not None and link.mtu > min(limits):
                 raise ValidationError(f"links[{index}]: mtu {link.mtu} is larger than the MTU {min(limits)} of a "

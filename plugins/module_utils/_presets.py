@@ -15,6 +15,15 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 KINDS = ("pair", "star", "linear", "tree")
 PRESET_KEYS = {"name", "size", "ipv4", "ipv6", "prefix", "fanout"}
+
+# Named link settings for a whole topology (the `profile` option), under link_defaults and the
+# links' own. `lab` is the kernel's defaults, as without a profile; `throughput` is what the
+# data-plane benchmark (bench/dataplane.py) measured fastest on a veth path: the largest MTU, so
+# that a TCP segment crosses each hop whole, with the segmentation offloads and GRO on.
+LINK_PROFILES = {
+    "lab": {},
+    "throughput": {"mtu": 65535, "offloads": {"tso": True, "gso": True, "gro": True, "tx_checksum": True}},
+}
 DEFAULT_IPV4 = "198.18.0.0/16"
 DEFAULT_PREFIX = "lab"
 DEFAULT_SIZE = {"pair": 2, "star": 4, "linear": 4, "tree": 7}

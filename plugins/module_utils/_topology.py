@@ -16,13 +16,14 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._fleet import Place
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
     AddressSet,
     Bridge,
+    EndSettings,
     Namespace,
     Route,
     Veth,
     Vxlan,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._presets import LINK_PROFILES, merge
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
     DEFAULT_BUSY_POLICY,
     FORWARDING_SYSCTLS,
@@ -35,10 +36,14 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import 
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
 NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
-LINK_KEYS = {"endpoints", "mtu", "vni"}
-ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host"}
+# Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
+END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
+LINK_KEYS = {"endpoints", "mtu", "vni"} | END_KEYS
+ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac"} | END_KEYS
+LINK_DEFAULT_KEYS = {"mtu"} | END_KEYS  # link_defaults, and what a profile sets
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
-SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet"}
+SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet",
+              "link_defaults", "profile"}
 SAVED_FORMAT = 1
 
 
@@ -49,6 +54,7 @@ class Endpoint:
     addresses: tuple
     bridge: str
     host: str = None  # a root-namespace endpoint's host in a fleet; others follow their namespace
+    settings: dict = None  # END_KEYS and mac, merged: profile, link_defaults, link, then this endpoint
 
     @property
     def label(self):
@@ -61,13 +67,15 @@ class Link:
     b: Endpoint
     mtu: int
     vni: int = None  # a cross-host link's VXLAN network identifier; None: derived from the description
+    default_mtu: int = None  # from link_defaults or the profile: for links within one host only
 
 
 class Topology:
     """The validated description. Every check runs in the constructor, before any change."""
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
-                 name="default", prune=False, verify=False, persistent=False, host=None, fleet=None):
+                 name="default", prune=False, verify=False, persistent=False, host=None, fleet=None,
+                 link_defaults=None, profile=None):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
         if persistent:
@@ -80,6 +88,9 @@ class Topology:
         self.from_saved_file = False  # read by the standalone command, which never changes the file
         self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
         self.fleet = fleet
+        self.profile = profile
+        self.link_defaults_given = link_defaults or {}
+        self.link_defaults = _link_defaults(profile, link_defaults)
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet
         self.bridge_pins = {}  # (netns, bridge) -> host
@@ -101,7 +112,7 @@ class Topology:
         topology = cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
                        params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
                        bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
-                       params.get("fleet"))
+                       params.get("fleet"), params.get("link_defaults"), params.get("profile"))
         topology.placement.require_fleet()
         return topology
 
@@ -111,6 +122,10 @@ class Topology:
                  "verify": self.verify}
         if self.placement.host is not None:  # this host's part of a fleet, with the underlay of its tunnels
             saved.update(host=self.placement.host, fleet=self.fleet)
+        if self.profile is not None:
+            saved["profile"] = self.profile
+        if self.link_defaults_given:
+            saved["link_defaults"] = self.link_defaults_given
         return saved
 
     @classmethod
@@ -123,7 +138,9 @@ class Topology:
                                   f"must be {SAVED_FORMAT} and {name!r}")
         topology = _wrap(where, lambda: cls(content.get("namespaces"), content.get("bridges"), content.get("links"),
                                             state, content.get("when_busy"), name, verify=bool(content.get("verify")),
-                                            persistent=True, host=content.get("host"), fleet=content.get("fleet")))
+                                            persistent=True, host=content.get("host"), fleet=content.get("fleet"),
+                                            link_defaults=content.get("link_defaults"),
+                                            profile=content.get("profile")))
         _wrap(where, topology.placement.require_fleet)
         topology.from_saved_file = True
         return topology
@@ -170,8 +187,12 @@ class Topology:
             if not isinstance(end, dict):
                 raise ValidationError(f"{end_where}: must be a mapping with netns, name, addresses, bridge")
             _known_keys(end, ENDPOINT_KEYS, end_where)
-            ends.append(_wrap(end_where, _endpoint, end))
-        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, validate.vni, entry.get("vni")))
+            settings = _layered(self.link_defaults, _picked(entry, END_KEYS), _picked(end, END_KEYS | {"mac"}))
+            endpoint = _wrap(end_where, _endpoint, end, settings)
+            _wrap(end_where, EndSettings.from_params, settings, endpoint.name, endpoint.netns)
+            ends.append(endpoint)
+        link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, validate.vni, entry.get("vni")),
+                    default_mtu=self.link_defaults.get("mtu"))
         _wrap(where, Veth.from_params, self._veth_params(link))
         return link
 
@@ -179,7 +200,7 @@ class Topology:
         return {
             "name": link.a.name, "netns": link.a.netns, "peer": link.b.name, "peer_netns": link.b.netns,
             "mtu": link.mtu, "bridge": link.a.bridge, "peer_bridge": link.b.bridge, "state": self.state,
-            "owner": self.owner,
+            "owner": self.owner, "queues": link.a.settings.get("queues"), "peer_queues": link.b.settings.get("queues"),
         }
 
     def _order_namespaces(self, listed):
@@ -286,6 +307,20 @@ class Topology:
                                       mtu=tunnel.mtu, bridge=end.bridge, state=self.state, owner=self.owner))
         return ends
 
+    def end_settings(self):
+        """The settings of every link end this host builds: veth ends, and tunnel ends of cross-host links."""
+        settings = []
+        tunnel_mtus = {id(tunnel.link): tunnel.mtu for tunnel in self.placement.tunnels}
+        for link in self.links:
+            local = self.placement.link_here(link)
+            for end in (link.a, link.b):
+                if local or (self.placement.is_cross(link) and self.placement.end_host(end) == self.placement.host):
+                    mtu = self.placement.link_mtu[id(link)] if local else tunnel_mtus.get(id(link))
+                    end_settings = EndSettings.from_params(end.settings, end.name, end.netns, mtu)
+                    if not end_settings.empty:
+                        settings.append(end_settings)
+        return settings
+
     def address_sets(self):
         sets = []
         for link in self.links:
@@ -317,7 +352,36 @@ def _known_keys(entry, known, where):
         raise ValidationError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(known))}")
 
 
-def _endpoint(entry):
+def _link_defaults(profile, given):
+    """The settings every link starts from: the profile's, then link_defaults over them."""
+    if profile is not None and profile not in LINK_PROFILES:
+        raise ValidationError(f"profile {profile!r} must be one of {', '.join(map(repr, LINK_PROFILES))}")
+    if given is not None and not isinstance(given, dict):
+        raise ValidationError(f"link_defaults {given!r} must be a mapping of {', '.join(sorted(LINK_DEFAULT_KEYS))}")
+    _known_keys(given or {}, LINK_DEFAULT_KEYS, "link_defaults")
+    defaults = _layered(LINK_PROFILES.get(profile, {}), given or {})
+    _wrap("link_defaults", validate.mtu, defaults.get("mtu"))
+    EndSettings.from_params(defaults, "any", what="link_defaults")
+    return defaults
+
+
+def _picked(entry, keys):
+    return {key: value for key, value in entry.items() if key in keys and value is not None}
+
+
+def _layered(*layers):
+    """Settings merged in order, later over earlier; shape and offloads merge key by key."""
+    merged = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            elif value is not None:
+                merged[key] = value
+    return merged
+
+
+def _endpoint(entry, settings=None):
     bridge = entry.get("bridge")
     netns = validate.optional_netns_name(entry.get("netns"))
     host = _host(entry["host"]) if entry.get("host") is not None else None
@@ -329,6 +393,7 @@ def _endpoint(entry):
         addresses=tuple(validate.address_list(entry.get("addresses"))),
         bridge=validate.interface_name(bridge, "bridge name") if bridge is not None else None,
         host=host,
+        settings=settings or {},
     )
 
 

@@ -139,10 +139,10 @@ def _same_options(kind, have, want):
 
 
 def _slack(kind, key, want):
-    """How far a value may come back from what was sent: the kernel keeps a tbf burst as 64 ns
-    ticks at the rate, netem times as ticks and probabilities as 32-bit fractions."""
+    """How far a value may come back from what was sent: a tbf burst travels as the time it takes
+    at the rate, cut to whole microseconds; netem times as ticks, probabilities as 32-bit fractions."""
     if kind == "tbf":
-        return 1 + want["rate"] // 8 // 10_000_000 if key == "burst" else 0
+        return 2 + want["rate"] // 8 // 1_000_000 if key == "burst" else 0
     return 1 if key in ("delay", "jitter") else 0 if key == "limit" else 0.001
 
 

@@ -15,6 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge i
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings import plan_end_settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
@@ -26,6 +27,7 @@ BUILD_ORDER = (
     (lambda topology: topology.local_bridges(), plan_bridge),
     (lambda topology: topology.veths(), plan_veth),
     (lambda topology: topology.vxlans(), plan_vxlan),
+    (lambda topology: topology.end_settings(), plan_end_settings),
     (lambda topology: topology.address_sets(), plan_addresses),
     (lambda topology: topology.local_routes(), plan_route),
     (lambda topology: [topology], plan_saved),
