@@ -9,7 +9,7 @@ venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
 # Every command a test calls: ping (iputils-ping), sysctl (procps), systemd-analyze (systemd),
 # ssh-keygen for ansible-test and the fleet harness, sshd for its fake hosts (openssh-server; its
 # own service is not what the tests use, so it is installed without being started), iperf3 for the
-# data-plane benchmark and the shaping tests.
+# data-plane benchmark and the shaping tests, ethtool and tc (iproute2) to read link settings back.
 missing=()
 command -v ping >/dev/null || missing+=(iputils-ping)
 command -v sysctl >/dev/null || missing+=(procps)
@@ -18,6 +18,7 @@ command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v git >/dev/null || missing+=(git)
 command -v iperf3 >/dev/null || missing+=(iperf3)
+command -v ethtool >/dev/null || missing+=(ethtool)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
 /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]})); then

@@ -64,7 +64,7 @@ stage integration no_skips ansible-test integration --local --python "$pyver" --
 stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
   ansible-playbook -i localhost, tests/integration/run-targets.yml -e target_python=/usr/bin/python3
 stage reliability env PYTHONPATH="$work" LINUXNET_FUZZ_EXAMPLES="${LINUXNET_FUZZ_EXAMPLES:-300}" \
-  python -m pytest -q -p no:cacheprovider tests/reliability
+  python -m pytest -q -rs -p no:cacheprovider tests/reliability
 stage fleet env PYTHONPATH="$work" python -m pytest -q -p no:cacheprovider tests/fleet
 stage molecule bash tests/fleet/molecule.sh
 stage lint ansible-lint
