@@ -124,3 +124,12 @@ def test_a_part_with_tunnels_needs_the_network_at_boot_and_a_local_one_does_not(
     assert saved(spread("h2", persistent=True))["needs_network"] is True
     local = Topology.from_params({"preset": {"name": "pair"}, "name": "lab", "persistent": True})
     assert saved(local)["needs_network"] is False
+
+
+def test_a_profiles_mtu_stays_off_tunnels_and_their_bridges():
+    h1 = spread("h1", profile="throughput")
+    tunnel_mtu = {tunnel.link.a.name: tunnel.mtu for tunnel in h1.placement.tunnels}
+    assert tunnel_mtu["eth0"] == 1450
+    assert {veth.name: veth.mtu for veth in h1.veths()} == {"lan": 1450}
+    settings = {(end.netns, end.interface): end for end in h1.end_settings()}
+    assert settings[("red", "eth0")].mtu == 1450 and settings[("red", "eth0")].offloads["gro"] is True

@@ -1,6 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Shape
 from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 
 
@@ -48,3 +49,56 @@ def test_forwarding_sets_both_families():
 def test_bad_descriptions_name_the_object(kwargs, message):
     with pytest.raises(ValidationError, match=message):
         Topology(**kwargs)
+
+
+def settings_of(topology):
+    return {(end.netns, end.interface): end for end in topology.end_settings()}
+
+
+def test_link_settings_layer_profile_defaults_link_then_endpoint():
+    topology = Topology(
+        links=[link({"netns": "a", "name": "a0", "mac": "02:00:00:00:00:0a", "shape": {"delay": "5ms"}},
+                    {"netns": "b", "name": "b0", "offloads": {"gro": False}, "txqueuelen": 10},
+                    shape={"rate": "100mbit"}, queues=2)],
+        link_defaults={"txqueuelen": 500, "shape": {"loss": "1%"}}, profile="throughput",
+    )
+    a, b = settings_of(topology)[("a", "a0")], settings_of(topology)[("b", "b0")]
+    assert a.mac == "02:00:00:00:00:0a" and b.mac is None
+    assert (a.txqueuelen, b.txqueuelen) == (500, 10)
+    assert a.shape == Shape.from_params({"loss": "1%", "rate": "100mbit", "delay": "5ms"})
+    assert b.shape == Shape.from_params({"loss": "1%", "rate": "100mbit"})
+    assert a.offloads == {"tso": True, "gso": True, "gro": True, "tx_checksum": True}
+    assert b.offloads["gro"] is False
+    [veth] = topology.veths()
+    assert (veth.mtu, veth.queues, veth.peer_queues) == (65535, 2, 2) and a.mtu == 65535
+
+
+def test_a_links_own_mtu_wins_over_the_profiles():
+    [veth] = Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"}, mtu=1500)],
+                      profile="throughput").veths()
+    assert veth.mtu == 1500
+
+
+def test_without_settings_no_end_is_planned():
+    assert Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})]).end_settings() == []
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"profile": "fastest"}, "profile 'fastest' must be one of"),
+    ({"link_defaults": {"addresses": []}}, r"link_defaults: unknown key\(s\) addresses"),
+    ({"link_defaults": {"mtu": 10}}, "link_defaults: mtu 10 is out of range"),
+    ({"link_defaults": {"shape": {"loss": "200%"}}}, "link_defaults shape loss '200%' is over 100%"),
+    ({"links": [link({"netns": "a", "name": "a0", "queues": 0}, {"netns": "b", "name": "b0"})]}, "queues 0"),
+    ({"links": [link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0", "mac": "x"})]},
+     r"links\[0\] endpoints\[1\]: interface 'b0' mac 'x'"),
+])
+def test_bad_link_settings_name_where_they_are(kwargs, message):
+    with pytest.raises(ValidationError, match=message):
+        Topology(**kwargs)
+
+
+def test_the_saved_form_keeps_the_profile_and_link_defaults():
+    topology = Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})],
+                        name="t", persistent=True, profile="throughput", link_defaults={"txqueuelen": 5})
+    again = Topology.from_saved(topology.saved_form(), "t")
+    assert again.veths() == topology.veths() and again.end_settings() == topology.end_settings()
