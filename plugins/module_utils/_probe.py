@@ -53,7 +53,8 @@ def _reply(family, data):
 def ping_all(view, probes, timeout=1.0, attempts=3):
     """probes: list of (netns, ipaddress address, size or None), sent from sockets the view opens in
     each namespace; a sized probe is a packet of exactly that many bytes with don't-fragment set.
-    Returns a list of booleans, one per probe."""
+    Returns one round-trip time per probe, in milliseconds (from the attempt answered), or None
+    for a probe without an answer."""
     sockets = {}
     pending = {}  # (socket key, seq) -> probe index
     ident = os.getpid() & 0xFFFF
@@ -65,24 +66,26 @@ def ping_all(view, probes, timeout=1.0, attempts=3):
             if size is not None:
                 sockets[key].setsockopt(*_DONT_FRAGMENT[family])
         pending[(key, index & 0xFFFF)] = index
-    answered = [False] * len(probes)
+    answered = [None] * len(probes)
+    sent = {}  # probe index -> when its latest attempt left
     try:
         for _attempt in range(attempts):
             if not pending:
                 break
             for (key, seq), index in pending.items():
                 try:
+                    sent[index] = time.monotonic()
                     sockets[key].sendto(_echo(key[1], ident, seq, probes[index][2]), (str(probes[index][1]), 0))
                 except OSError:
                     pass  # unreachable right away: stays pending, reported as failed
-            _collect(sockets, pending, probes, answered, ident, time.monotonic() + timeout)
+            _collect(sockets, pending, probes, answered, sent, ident, time.monotonic() + timeout)
     finally:
         for sock in sockets.values():
             sock.close()
     return answered
 
 
-def _collect(sockets, pending, probes, answered, ident, deadline):
+def _collect(sockets, pending, probes, answered, sent, ident, deadline):
     by_fileno = {sock.fileno(): key for key, sock in sockets.items()}
     while pending and time.monotonic() < deadline:
         ready, _writable, _errors = select.select(list(sockets.values()), [], [], deadline - time.monotonic())
@@ -94,5 +97,5 @@ def _collect(sockets, pending, probes, answered, ident, deadline):
                 continue
             index = pending.get((key, reply[1]))
             if index is not None and sender[0].split("%")[0] == str(probes[index][1]):
-                answered[index] = True
+                answered[index] = round((time.monotonic() - sent[index]) * 1000, 3)
                 del pending[(key, reply[1])]

@@ -176,9 +176,15 @@ def matrix(probes, results, label=node):
 
 
 def outcomes(probes, results, label=node):
-    """One {from, to, ok} per probe, the sources and targets named by label()."""
-    return [{"from": label(probe.source), "to": label(probe.target), "ok": bool(answered)}
+    """One {from, to, ok, rtt_ms} per probe, the sources and targets named by label(); a result is
+    a round-trip time in milliseconds (or True), or None (or False) for no answer."""
+    return [{"from": label(probe.source), "to": label(probe.target), "ok": answered_at_all(answered),
+             "rtt_ms": answered if not isinstance(answered, bool) else None}
             for probe, answered in zip(probes, results)]
+
+
+def answered_at_all(result):
+    return result is not None and result is not False
 
 
 def outcome_matrix(found):

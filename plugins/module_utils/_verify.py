@@ -8,6 +8,7 @@ inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
 from ansible_collections.linuxnet.netns.plugins.module_utils._probe import ping_all
 from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import (
+    answered_at_all,
     matrix,
     outcomes,
     probes_for,
@@ -34,11 +35,18 @@ def verify(view, topology):
     placement = topology.placement
     sized = [(probe, None) for probe in probes_for(topology) if _sends_from_here(placement, probe.source)]
     sized += tunnel_probes(topology)
-    answered = ping_all(view, [(probe.source, probe.address, size) for probe, size in sized])
+    answered = ping_all(view, [(probe.source, probe.address, size) for probe, size in sized],
+                        timeout=_probe_timeout(topology))
     verification = summarise([probe for probe, _size in sized], answered, placement.label)
     if verification["unreachable"]:
         raise VerificationFailed(verification)
     return {"verification": verification}
+
+
+def _probe_timeout(topology):
+    """A second, plus twice every configured shaping delay: a probe may cross them all both ways."""
+    delays = sum(end.shape.delay + end.shape.jitter for end in topology.end_settings() if end.shape is not None)
+    return min(1.0 + 2 * delays / 1e6, 30.0)
 
 
 def _sends_from_here(placement, netns):
@@ -51,7 +59,7 @@ def _sends_from_here(placement, netns):
 def summarise(probes, answered, label=node):
     unreachable = [
         {"from": label(probe.source), "to": label(probe.target), "address": str(probe.address), "kind": probe.kind}
-        for probe, ok in zip(probes, answered) if not ok
+        for probe, rtt in zip(probes, answered) if not answered_at_all(rtt)
     ]
     return {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, answered, label),
             "unreachable": unreachable, "outcomes": outcomes(probes, answered, label)}

@@ -287,13 +287,14 @@ verification:
       sample: ["      |   blue    red", "  blue |      -     ok", "   red |     ok      -"]
     outcomes:
       description:
-        - Every probe as a mapping with C(from), C(to) and C(ok); namespaces pinned to a host are named
+        - Every probe as a mapping with C(from), C(to), C(ok) and C(rtt_ms) (the round trip in
+          milliseconds, which shows a shaped link's delay); namespaces pinned to a host are named
           C(host/namespace). The C(linuxnet.netns.topology_matrix) filter draws one matrix from the
           outcomes of every host of a fleet.
         - Probes of kind C(tunnel-mtu) are sent at a tunnel's full MTU with don't-fragment set.
       type: list
       elements: dict
-      sample: [{"from": "h1/red", "to": "h2/blue", "ok": true}]
+      sample: [{"from": "h1/red", "to": "h2/blue", "ok": true, "rtt_ms": 0.061}]
     unreachable:
       description: The probes that got no answer.
       type: list

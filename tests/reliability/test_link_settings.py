@@ -167,7 +167,9 @@ def shaped_pair(prefix, shape):
 
 
 def test_a_rate_limited_link_measures_close_to_its_rate(prefix):
-    assert not run_module("netns_topology", shaped_pair(prefix, {"rate": "100mbit"})).get("failed")
+    built = run_module("netns_topology", {**shaped_pair(prefix, {"rate": "100mbit"}), "verify": True})
+    assert not built.get("failed") and all(isinstance(outcome["rtt_ms"], float)
+                                           for outcome in built["verification"]["outcomes"])
     measured = iperf(f"{prefix}-a", f"{prefix}-b", "198.18.40.2")
     # TCP goodput through tbf counts no headers: 1448 bytes of payload in each 1514-byte frame at most.
     assert 0.88 * 100e6 <= measured <= 1.01 * 100e6, f"{measured / 1e6:.1f} Mbit/s through a 100mbit link"
@@ -175,7 +177,9 @@ def test_a_rate_limited_link_measures_close_to_its_rate(prefix):
 
 @pytest.mark.skipif("not kernel_has_netem()", reason="this kernel has no netem qdisc: the refusal is tested instead")
 def test_a_delayed_link_measures_close_to_its_delay(prefix):
-    assert not run_module("netns_topology", shaped_pair(prefix, {"delay": "20ms"})).get("failed")
+    built = run_module("netns_topology", {**shaped_pair(prefix, {"delay": "20ms"}), "verify": True})
+    assert not built.get("failed")
+    assert all(outcome["rtt_ms"] >= 36 for outcome in built["verification"]["outcomes"])  # the verification shows it
     rtt = ping_rtts(f"{prefix}-a", "198.18.40.2")
     assert 2 * 20 * 0.9 <= rtt <= 2 * 20 * 1.1 + 0.4, f"rtt {rtt} ms through 20 ms each way"
 

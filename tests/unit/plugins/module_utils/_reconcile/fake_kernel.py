@@ -346,6 +346,14 @@ class FakeEthtool:
                                  "tx-tcp-mangleid-segmentation"}
 
 
+def with_namespaces(*names):
+    """A fake kernel with these namespaces, besides the host's."""
+    kernel = FakeKernel()
+    for name in names:
+        kernel.add_namespace(name)
+    return kernel
+
+
 def address(text):
     return ipaddress.ip_interface(text)
 

@@ -6,10 +6,10 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import EndSe
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth_and_ends
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
-    FakeKernel,
     actions,
     converged,
     planned,
+    with_namespaces,
 )
 
 
@@ -21,10 +21,7 @@ def request(**params):
 
 @pytest.fixture
 def kernel():
-    kernel = FakeKernel()
-    kernel.add_namespace("red")
-    kernel.add_namespace("blue")
-    return kernel
+    return with_namespaces("red", "blue")
 
 
 def test_settings_of_a_new_pair_are_planned_applied_and_then_left_alone(kernel):

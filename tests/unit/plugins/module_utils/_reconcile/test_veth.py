@@ -9,6 +9,7 @@ from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconci
     actions,
     converged,
     planned,
+    with_namespaces,
 )
 
 OWNER = "linuxnet.netns:t"
@@ -20,10 +21,7 @@ def veth(**params):
 
 @pytest.fixture
 def kernel():
-    kernel = FakeKernel()
-    kernel.add_namespace("red")
-    kernel.add_namespace("blue")
-    return kernel
+    return with_namespaces("red", "blue")
 
 
 def test_a_pair_is_made_with_each_end_in_its_namespace_and_both_up(kernel):
