@@ -3,14 +3,15 @@
 # Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
 # venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
 # scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
-# check mode, hostile input, persistence), the role over SSH on a fleet of fake hosts (tests/fleet),
+# check mode, hostile input, persistence, link settings and shaping), the role over SSH on a fleet of fake hosts (tests/fleet),
 # ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the
-# benchmark at N = 10 (to prove it runs, not to time anything), and a leak check against the host's
+# benchmark at N = 10 and the data-plane benchmark at one short round (to prove they run, not to
+# time anything), and a leak check against the host's
 # namespaces, links and the files a persistent topology installs.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench}
+stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench dataplane}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -72,6 +73,7 @@ stage docs bash scripts/docs.sh --check
 stage changelog antsibull-changelog lint
 stage galaxy bash tests/galaxy-roundtrip.sh "$work"
 stage bench bash bench/run.sh --sizes 10 --repeat 1 --loop-size 10 --single 3 --linear 4 --output "$work/bench"
+stage dataplane bash bench/run.sh dataplane --seconds 1 --repeat 1 --requests 200 --output "$work/dataplane"
 
 # Leak check: whatever the stages did, the host must hold exactly what it held before.
 leftovers=$(comm -13 <(echo "$before") <(host_state))
