@@ -77,12 +77,16 @@ def subnet(index, host):
     return f"198.19.{index}.{host}/24"
 
 
+def address_of(index, host):
+    return f"198.19.{index}.{host}"
+
+
 def direct(tag, index, **link):
     c, s = ns(tag, "c"), ns(tag, "s")
     description = {"name": f"{PREFIX}{tag}", "links": [{"endpoints": [
         {"netns": c, "name": "eth0", "addresses": [subnet(index, 1)]},
         {"netns": s, "name": "eth0", "addresses": [subnet(index, 2)]}], **link}]}
-    return c, s, subnet(index, 2).split("/")[0], description
+    return c, s, address_of(index, 2), description
 
 
 BRIDGE_NETFILTER = pathlib.Path("/proc/sys/net/bridge/bridge-nf-call-iptables")
@@ -98,7 +102,7 @@ def bridged(tag, index, hub_sysctls=None):
                        {"netns": hub, "name": "ps", "bridge": "br0"}]}]}
     if hub_sysctls:
         description["namespaces"] = [{"name": hub, "sysctls": hub_sysctls}]
-    return c, s, subnet(index, 2).split("/")[0], description
+    return c, s, address_of(index, 2), description
 
 
 def routed(tag, index, hops, **extra):
@@ -116,15 +120,15 @@ def routed(tag, index, hops, **extra):
             if segment in (position - 1, position):
                 continue  # directly connected
             if segment > position:
-                routes.append({"to": f"198.19.{index + segment}.0/24", "via": subnet(index + position, 2).split("/")[0]})
+                routes.append({"to": f"198.19.{index + segment}.0/24", "via": address_of(index + position, 2)})
             else:
-                routes.append({"to": f"198.19.{index + segment}.0/24", "via": subnet(index + position - 1, 1).split("/")[0]})
+                routes.append({"to": f"198.19.{index + segment}.0/24", "via": address_of(index + position - 1, 1)})
         entry = {"name": node, "routes": routes}
         if 0 < position < len(nodes) - 1:
             entry["forwarding"] = True
         namespaces.append(entry)
     description = {"name": f"{PREFIX}{tag}", "namespaces": namespaces, "links": links, **extra}
-    return nodes[0], nodes[-1], subnet(index + last, 2).split("/")[0], description
+    return nodes[0], nodes[-1], address_of(index + last, 2), description
 
 
 def hand_build(description):
@@ -178,17 +182,17 @@ def vxlan_path(tag, index, hand=False):
     if hand:
         hand_build(underlay)
         for host, local, remote, inner in ends:
-            sh("ip", "-n", host, "link", "add", "vx0", "type", "vxlan", "id", str(VNI), "local", local.split("/")[0],
-               "remote", remote.split("/")[0], "dstport", "4789", "dev", "u0")
+            sh("ip", "-n", host, "link", "add", "vx0", "type", "vxlan", "id", str(VNI), "local", local.partition("/")[0],
+               "remote", remote.partition("/")[0], "dstport", "4789", "dev", "u0")
             sh("ip", "-n", host, "addr", "add", inner, "dev", "vx0")
             sh("ip", "-n", host, "link", "set", "vx0", "up")
     else:
         module("netns_topology", underlay)
         for host, local, remote, inner in ends:
-            module("netns_vxlan", {"name": "vx0", "vni": VNI, "local": local.split("/")[0],
-                                   "remote": remote.split("/")[0]}, netns=host)
+            module("netns_vxlan", {"name": "vx0", "vni": VNI, "local": local.partition("/")[0],
+                                   "remote": remote.partition("/")[0]}, netns=host)
             module("netns_addr", {"interface": "vx0", "addresses": [inner], "nodad": True}, netns=host)
-    return ua, ub, subnet(index, 2).split("/")[0], subnet(index + 1, 2).split("/")[0]
+    return ua, ub, address_of(index, 2), address_of(index + 1, 2)
 
 
 # Measuring
@@ -325,8 +329,8 @@ class Run:
             print(f"repeat {repeat + 1}/{self.args.repeat}", flush=True)
             for path in self.paths:
                 for streams in path.streams:
-                    self.record((path.name, f"{streams} stream"), iperf(path.client, path.server, path.address, seconds,
-                                                                         streams))
+                    received = iperf(path.client, path.server, path.address, seconds, streams)
+                    self.record((path.name, f"{streams} stream"), received)
                 if path.latency:
                     rtt = request_response(path.client, path.server, path.address, self.args.requests)
                     self.record((path.name, "p50"), rtt["p50"])

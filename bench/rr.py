@@ -31,7 +31,7 @@ def ask(address, port, count):
     with socket.create_connection((address, port), timeout=10) as connection:
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         rtts = []
-        for _ in range(count + count // 10):  # the first tenth warms up and is not counted
+        for _request in range(count + count // 10):  # the first tenth warms up and is not counted
             started = time.perf_counter()
             connection.sendall(b"x")
             if connection.recv(1) != b"x":

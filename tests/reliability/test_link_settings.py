@@ -144,7 +144,8 @@ def iperf(client_netns, server_netns, server_address, seconds=3, streams=1):
     try:
         for _attempt in range(50):
             report = subprocess.run(["ip", "netns", "exec", client_netns, "iperf3", "-c", server_address, "-t",
-                                     str(seconds), "-P", str(streams), "-J"], capture_output=True, text=True)
+                                     str(seconds), "-P", str(streams), "-J"], capture_output=True, text=True,
+                                    check=False)
             data = json.loads(report.stdout or "{}")
             if report.returncode == 0 and "error" not in data:
                 return data["end"]["sum_received"]["bits_per_second"]

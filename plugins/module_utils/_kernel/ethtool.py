@@ -109,4 +109,3 @@ class EthtoolSession:
         wanted_attr = ("ETHTOOL_A_FEATURES_WANTED", {"attrs": [("ETHTOOL_A_BITSET_BITS", {"attrs": bits})]})
         with _request(f"change the offloads of {name!r} ({', '.join(sorted(wanted))}) in {self.label}"):
             self._send(_FEATURES_SET, name, [wanted_attr], _NLM_F_REQUEST | _NLM_F_ACK)
-

@@ -21,8 +21,8 @@ def plan_end_settings(view, settings, plan):
     if settings.empty:
         return
     view.require_link(settings.netns, settings.interface)
-    link = None if view.is_new_link(settings.netns, settings.interface) else view.link(settings.netns,
-                                                                                        settings.interface)
+    netns, name = settings.netns, settings.interface
+    link = None if view.is_new_link(netns, name) else view.link(netns, name)
     if settings.shape is not None:
         _require_qdiscs(view, settings)
     if settings.attributes:
@@ -56,7 +56,7 @@ def _offload_states(features, names):
     states = {}
     for name in names:
         group = [feature for feature in OFFLOAD_FEATURES[name] if feature in features.changeable]
-        group = group or [feature for feature in OFFLOAD_FEATURES[name]]
+        group = group or list(OFFLOAD_FEATURES[name])
         on = [feature in features.active for feature in group]
         states[name] = True if all(on) else False if not any(on) else "mixed"
     return states
@@ -128,9 +128,9 @@ def _current_tree(view, settings):
 
 
 def _same_tree(current, wanted):
-    if [kind for kind, _ in current] != [kind for kind, _ in wanted]:
+    if [kind for kind, _options in current] != [kind for kind, _options in wanted]:
         return False
-    return all(_same_options(kind, have, want) for (kind, have), (_, want) in zip(current, wanted))
+    return all(_same_options(kind, have, want) for (kind, have), (_kind, want) in zip(current, wanted))
 
 
 def _same_options(kind, have, want):
@@ -164,4 +164,4 @@ def _plan_shape(view, settings, link, plan):
 
 
 def _shown(tree):
-    return None if tree is None else {kind: options for kind, options in tree}
+    return None if tree is None else dict(tree)
