@@ -5,12 +5,12 @@
 an object carries it, and the record of described objects left alone because they do not.
 Private to linuxnet.netns.
 
-The marker is an interface alias: on lo for a namespace, on the bridge, on the second end of a
-veth pair. An owner of None asks for no ownership (the single-object modules).
+The marker is an interface alias: on lo for a namespace (also recorded under /run, see
+_kernel/namespaces.py), on the bridge, on the second end of a veth pair. An owner of None asks for
+no ownership (the single-object modules).
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
 
 MARKER_PREFIX = "linuxnet.netns:"
 
@@ -29,10 +29,11 @@ def marked(owner, *links):
 
 
 def namespace_marked(view, netns, owner):
-    """A namespace is the owner's when its lo carries the marker (or no owner is asked for)."""
+    """A namespace is the owner's when its lo carries the marker (or no owner is asked for); the
+    record written when the namespace was made says so without entering it."""
     if owner is None:
         return True
-    return netns is not None and marked(owner, view.link(netns, LOOPBACK))
+    return netns is not None and view.namespace_owner(netns) == owner
 
 
 def veth_marked(view, owner, end, peer):

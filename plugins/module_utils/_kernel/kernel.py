@@ -73,7 +73,13 @@ class Kernel:
             if session is not None:
                 session.close()
             raise
+        if loopback_alias is not None:
+            namespaces.record_owner(netns, loopback_alias)
         return True
+
+    def recorded_owner(self, netns):
+        """Who made `netns`, as recorded when it was made (no need to enter it); or UNRECORDED."""
+        return namespaces.recorded_owner(netns)
 
     def remove_namespace(self, netns):
         self._forget(netns)

@@ -11,6 +11,7 @@ bring lo up, and only then bind-mount the namespace onto its name. No netlink he
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import socket
 import struct
@@ -21,6 +22,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Alre
 
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
+OWNERS_DIR = "/run/linuxnet-netns/owners"  # NAME: who made namespace NAME, readable without entering it
+UNRECORDED = object()  # recorded_owner's answer for a namespace without a valid record
 
 _CLONE_NEWNET = 0x40000000
 _MS_BIND = 0x1000
@@ -171,6 +174,42 @@ def identity(name):
     return stat.st_dev, stat.st_ino
 
 
+def _fingerprint(name):
+    """What tells this namespace from any other that had or will have the name: the inode of its
+    nsfs file (which the kernel reuses) and that inode's creation time (which it does not)."""
+    stat = os.stat(path(name))
+    return [stat.st_ino, stat.st_ctime_ns]
+
+
+def record_owner(name, owner):
+    """Note that `owner` made namespace `name`, so that ownership is known without entering it."""
+    os.makedirs(OWNERS_DIR, mode=0o700, exist_ok=True)
+    temporary = os.path.join(OWNERS_DIR, f".new-{os.getpid()}-{threading.get_ident()}")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump({"owner": owner, "namespace": _fingerprint(name)}, handle)
+    os.replace(temporary, os.path.join(OWNERS_DIR, name))
+
+
+def recorded_owner(name):
+    """The owner recorded for the namespace bound at `name` now, or UNRECORDED: no record, or one
+    left by an earlier namespace of that name (removed by other means than ours)."""
+    try:
+        with open(os.path.join(OWNERS_DIR, name), encoding="utf-8") as handle:
+            record = json.load(handle)
+        if record["namespace"] == _fingerprint(name):
+            return record["owner"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return UNRECORDED
+
+
+def forget_owner(name):
+    try:
+        os.unlink(os.path.join(OWNERS_DIR, name))
+    except FileNotFoundError:
+        pass
+
+
 def processes_by_namespace():
     """{(device, inode): [(pid, command)]} for every process on the host, read once from /proc."""
     found = {}
@@ -284,4 +323,5 @@ def remove(name):
             os.unlink(file_path)
         except FileNotFoundError:
             pass
+        forget_owner(name)
     return True

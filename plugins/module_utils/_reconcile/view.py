@@ -16,6 +16,7 @@ kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, s
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
 
@@ -148,6 +149,17 @@ class KernelView:
     def bring_loopback_up(self, netns):
         self.kernel.bring_loopback_up(netns)
         self.link_changed(netns, LOOPBACK)
+
+    def namespace_owner(self, netns):
+        """The marker of whoever made `netns` (None: unmarked, or no such namespace): from the record
+        written when it was made, else from lo's alias, asked for alone when lo is not read yet."""
+        if netns is None or not self.namespace_exists(netns) or not self.kernel.namespace_exists(netns):
+            return None
+        recorded = self.kernel.recorded_owner(netns)
+        if recorded is not UNRECORDED:
+            return recorded
+        loopback = self.link(netns, LOOPBACK) if netns in self._links else self.netlink(netns).link_named(LOOPBACK)
+        return loopback.alias if loopback is not None else None
 
     def link_by_index(self, netns, index):
         if netns not in self._by_index:

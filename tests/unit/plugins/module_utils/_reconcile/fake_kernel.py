@@ -11,6 +11,7 @@ import itertools
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import QdiscRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     AddressRecord,
@@ -66,6 +67,8 @@ class FakeKernel:
         self.saved = {}  # topology name -> saved description
         self._nsids = itertools.count(0)
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
+        self.owner_records = {}  # what create_namespace records; namespaces added by hand have none
+        self.entered = []  # every namespace a netlink session was asked for, in order
 
     # building a starting state
     def add_namespace(self, name, owner=None, lo_up=True):
@@ -102,10 +105,16 @@ class FakeKernel:
             return False
         self.requests.append(("create namespace", netns, None))
         self.add_namespace(netns, owner=loopback_alias)
+        if loopback_alias is not None:
+            self.owner_records[netns] = loopback_alias
         return True
+
+    def recorded_owner(self, netns):
+        return self.owner_records.get(netns, UNRECORDED)
 
     def remove_namespace(self, netns):
         self.requests.append(("remove namespace", netns, None))
+        self.owner_records.pop(netns, None)
         gone = self.namespaces.pop(netns)
         for link in gone.links.values():
             if link["peer"] is not None and link["peer"][0] != netns:
@@ -113,6 +122,7 @@ class FakeKernel:
                 self.namespaces[peer_netns].links.pop(peer_index, None)
 
     def netlink(self, netns):
+        self.entered.append(netns)
         if netns not in self.namespaces:
             raise KernelError(f"namespace {netns!r} does not exist")
         return FakeNetlink(self, netns)

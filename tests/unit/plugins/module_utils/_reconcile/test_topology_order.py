@@ -76,3 +76,14 @@ def test_without_prune_nothing_undescribed_is_touched():
     converged(kernel, plan_topology, topology(preset={"name": "star", "size": 3, "prefix": "t"}))
     plan = planned(kernel, plan_topology, topology())
     assert plan.by_action()["removed"] == []
+
+
+def test_teardown_enters_no_namespace_that_has_an_owner_record():
+    kernel = FakeKernel()
+    converged(kernel, plan_topology, topology())
+    kernel.create_namespace("t-9", marker("other"))
+    kernel.entered.clear()
+    plan = converged(kernel, plan_topology, topology(state="absent",
+                                                    namespaces=[{"name": "t-edge"}, {"name": "t-9"}]))
+    assert set(kernel.entered) == {None}  # only the host, for its end of the pair to t-edge
+    assert plan.kept == [{"target": "netns t-9", "reason": "not marked as made by linuxnet.netns:lab"}]
