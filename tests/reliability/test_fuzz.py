@@ -191,8 +191,9 @@ def _topology(data):
         elif fault == "overlap":
             description["links"][1]["endpoints"][0]["addresses"] = ["198.18.9.2/24"]
         elif fault == "unknown key":
-            data.draw(st.sampled_from([description["namespaces"][1], link, end, description["bridges"][0]]))[
-                "x" + data.draw(good_name)] = 1
+            targets = [description["namespaces"][1], link, end, description["bridges"][0]]
+            data.draw(st.sampled_from([target for target in targets if isinstance(target, dict)]))[
+                "x" + data.draw(good_name)] = 1  # an entry already made "not a list" takes no key
         elif fault == "route off-link":
             description["namespaces"][0]["routes"] = [{"to": "198.18.50.0/24", "via": "198.18.51.1"}]
         elif fault == "route bad":
