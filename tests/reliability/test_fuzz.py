@@ -42,6 +42,24 @@ bad_address = st.one_of(
 )
 bad_mtu = st.one_of(st.integers(max_value=67), st.integers(min_value=65536))
 good_name = st.from_regex(r"\A[a-z][a-z0-9]{0,5}\Z")
+bad_shape = st.one_of(
+    st.fixed_dictionaries({"delay": st.sampled_from(["-1ms", "2min", "61s", "soon", True])}),
+    st.fixed_dictionaries({"loss": st.sampled_from(["101%", "-1%", "much"])}),
+    st.fixed_dictionaries({"rate": st.sampled_from(["0bit", "40gbit", "fast", 0])}),
+    st.fixed_dictionaries({"jitter": st.just("2ms")}),  # jitter without a delay
+    st.fixed_dictionaries({"burst": st.just("10kb")}),  # burst without a rate
+    st.dictionaries(st.text(max_size=6).filter(lambda key: key not in (
+        "delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate", "burst", "limit")), st.just("1ms"),
+        min_size=1, max_size=2),
+    st.text(max_size=5),
+)
+bad_offloads = st.one_of(
+    st.dictionaries(st.sampled_from(["lro", "tx", "x"]), st.booleans(), min_size=1),
+    st.fixed_dictionaries({"gro": st.sampled_from(["yes", 1, None])}).filter(lambda value: value["gro"] is not None),
+    st.just({"tso": True, "tx_checksum": False}),
+    st.lists(st.booleans(), max_size=2),
+)
+bad_queues = st.one_of(st.integers(max_value=0), st.integers(min_value=4097), st.just("many"))
 
 
 def _invalid_route_destination(text):
@@ -170,7 +188,8 @@ def _topology(data):
     for _fault in range(data.draw(st.integers(min_value=1, max_value=3))):
         fault = data.draw(st.sampled_from([
             "ns name", "endpoint ns", "ifname", "address", "mtu", "dangling bridge", "duplicate ifname",
-            "overlap", "unknown key", "route off-link", "route bad", "one endpoint", "bridge name", "not a list"]))
+            "overlap", "unknown key", "route off-link", "route bad", "one endpoint", "bridge name", "not a list",
+            "shape", "offloads", "queues", "mac"]))
         link = data.draw(st.sampled_from(description["links"]))
         end = data.draw(st.sampled_from(link["endpoints"])) if isinstance(link.get("endpoints"), list) else {}
         if fault == "ns name":
@@ -202,6 +221,14 @@ def _topology(data):
             link["endpoints"] = link["endpoints"][:1]
         elif fault == "bridge name":
             description["bridges"][0]["name"] = data.draw(bad_ifname)
+        elif fault == "shape":
+            data.draw(st.sampled_from([link, end]))["shape"] = data.draw(bad_shape)
+        elif fault == "offloads":
+            data.draw(st.sampled_from([link, end]))["offloads"] = data.draw(bad_offloads)
+        elif fault == "queues":
+            data.draw(st.sampled_from([link, end]))["queues"] = data.draw(bad_queues)
+        elif fault == "mac":
+            end["mac"] = data.draw(st.sampled_from(["01:00:5e:00:00:01", "00:00:00:00:00:00", "02:00", 42]))
         else:
             description["namespaces"][1] = data.draw(st.sampled_from(["hub", 7, None, ["x"]]))
     return description
