@@ -83,7 +83,7 @@ def test_teardown_enters_no_namespace_that_has_an_owner_record():
     converged(kernel, plan_topology, topology())
     kernel.create_namespace("t-9", marker("other"))
     kernel.entered.clear()
-    plan = converged(kernel, plan_topology, topology(state="absent",
-                                                    namespaces=[{"name": "t-edge"}, {"name": "t-9"}]))
+    gone = topology(state="absent", namespaces=[{"name": "t-edge"}, {"name": "t-9"}])
+    plan = converged(kernel, plan_topology, gone)
     assert set(kernel.entered) == {None, "t-edge"}  # only for the pair between the host and t-edge
     assert plan.kept == [{"target": "netns t-9", "reason": "not marked as made by linuxnet.netns:lab"}]
