@@ -59,6 +59,25 @@ class Bench:
         seconds, output = run(playbook("preset.yml", kind=kind, size=size, prefix=prefix, topology_state=state))
         return seconds, changed_count(output)
 
+    def tree(self, size):
+        """The routed tree through the role and through a plain script, per namespace."""
+        prefix = f"lnbt{size}"
+        seconds, _output = self.role("tree", size, prefix)
+        self.record("tree role build", size, seconds)
+        seconds, changed = self.role("tree", size, prefix)
+        if changed != 0:
+            sys.exit(f"the re-run of the tree of {size} changed {changed} tasks")
+        self.record("tree role re-run", size, seconds)
+        self.record("tree module peak MB", size, self.module_memory(size, prefix, "tree"))
+        seconds, _output = self.role("tree", size, prefix, "absent")
+        self.record("tree role teardown", size, seconds)
+        self.wait_for_kernel(size)
+        preset = json.dumps({"name": "tree", "size": size, "prefix": prefix})
+        for action in ("build", "check", "teardown"):
+            seconds, _output = run([PYTHON, str(HERE / "baseline_description.py"), action, preset])
+            self.record(f"tree pyroute2 {action}", size, seconds)
+        self.wait_for_kernel(size)
+
     def star(self, size, repeat):
         prefix = f"lnb{repeat}s{size}"
         seconds, _output = self.role("star", size, prefix)
@@ -81,14 +100,14 @@ class Bench:
             self.record(f"ip -batch {action}", size, seconds)
         self.wait_for_kernel()
 
-    def module_memory(self, size, prefix):
-        """Peak RSS (MB) of the netns_topology module process converging the built star (no change)."""
+    def module_memory(self, size, prefix, kind="star"):
+        """Peak RSS (MB) of the netns_topology module process converging the built topology (no change)."""
         code = (
             "import json, resource, subprocess, sys\n"
             "subprocess.run([sys.executable, sys.argv[1], sys.argv[2]], check=True, capture_output=True)\n"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         )
-        description = json.loads(run(playbook_preset_json(size, prefix))[1])
+        description = json.loads(run(playbook_preset_json(size, prefix, kind))[1])
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump({"ANSIBLE_MODULE_ARGS": description}, handle)
         env = dict(os.environ, PYTHONPATH=os.environ["LINUXNET_COLLECTIONS"])
@@ -143,18 +162,18 @@ class Bench:
             run(playbook("single.yml", how="command", count=count, prefix=prefix, state="absent"))
 
     @staticmethod
-    def wait_for_kernel():
+    def wait_for_kernel(size=1000):
         """Namespace removal finishes asynchronously in the kernel; let it settle between runs."""
-        time.sleep(1)
+        time.sleep(max(1, size // 1000))
 
 
-def playbook_preset_json(size, prefix):
+def playbook_preset_json(size, prefix, kind="star"):
     code = (
         "import json, sys\n"
         "from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand\n"
-        "print(json.dumps(expand({'name': 'star', 'size': int(sys.argv[1]), 'prefix': sys.argv[2]})))\n"
+        "print(json.dumps(expand({'name': sys.argv[3], 'size': int(sys.argv[1]), 'prefix': sys.argv[2]})))\n"
     )
-    return [PYTHON, "-c", code, str(size), prefix]
+    return [PYTHON, "-c", code, str(size), prefix, kind]
 
 
 def ratio(numerator, denominator):
@@ -182,17 +201,21 @@ def report(bench, args):
         return name, value, target, size
 
     goals = [
-        goal("cold build of the star, role / pyroute2 script", "role build", "pyroute2 build", "<= 1.5", top),
-        goal("no-change re-run, role / pyroute2 read-and-compare", "role re-run", "pyroute2 check", "<= 1.5", top),
+        goal("cold build of the star, role / pyroute2 script", "role build", "pyroute2 build", "<= 1.0", top),
+        goal("no-change re-run, role / pyroute2 read-and-compare", "role re-run", "pyroute2 check", "<= 1.0", top),
+        goal("teardown of the star, role / pyroute2 teardown", "role teardown", "pyroute2 teardown", "<= 1.5", top),
         goal("ip -batch build / role build", "ip -batch build", "role build", ">= 1.5", top),
         goal("task-per-object loop / role build", "task-per-object loop", "role build", ">= 50", args.loop_size),
         goal("netns module task / command: ip netns add task", "module task loop", "command task loop", "<= 1.3",
              args.single),
         goal("module peak memory (MB)", "module peak MB", None, "<= 100", top),
     ]
-    lines = ["| goal | N | measured | target |", "|---|---|---|---|"]
+    goals += tree_goals(bench, args.tree_sizes)
+    lines = ["| goal | N | measured | target | verdict |", "|---|---|---|---|---|"]
     for name, value, target, size in goals:
-        lines.append(f"| {name} | {size} | {value:.2f} | {target} |" if value is not None else f"| {name} | {size} | - | {target} |")
+        shown = f"{value:.2f}" if value is not None else "-"
+        lines.append(f"| {name} | {size} | {shown} | {target} | {verdict(value, target)} |")
+    lines += tree_table(bench, args.tree_sizes)
     if args.linear:
         lines += ["", f"Linear chain of {args.linear} through the role: build "
                   f"{bench.median('linear role build', args.linear):.2f} s, re-run {bench.median('linear role re-run', args.linear):.2f} s, "
@@ -200,6 +223,57 @@ def report(bench, args):
     lines += ["", f"Task-per-object loop at N = {args.loop_size}: {bench.median('task-per-object tasks', args.loop_size):.0f} tasks in "
               f"{bench.median('task-per-object loop', args.loop_size):.1f} s; the role: {bench.median('role build', args.loop_size):.2f} s."]
     return "\n".join(rows) + "\n\n" + "\n".join(lines) + "\n"
+
+
+def verdict(value, target):
+    if value is None:
+        return "-"
+    bound = float(target.split()[1])
+    return "met" if (value <= bound if target.startswith("<=") else value >= bound) else "missed"
+
+
+TREE_STEPS = (("build", "tree role build", "tree pyroute2 build"),
+              ("re-run", "tree role re-run", "tree pyroute2 check"),
+              ("teardown", "tree role teardown", "tree pyroute2 teardown"))
+
+
+def per_namespace(bench, what, size):
+    value = bench.median(what, size)
+    return value / size * 1000 if value else None  # ms
+
+
+def tree_table(bench, sizes):
+    if not sizes:
+        return []
+    rows = ["", "Routed tree (the preset's binary tree), per namespace:", "",
+            "| N | role build | plain build | role re-run | plain check | role teardown | plain teardown | "
+            "module peak MB |", "|---|---|---|---|---|---|---|---|"]
+    for size in sizes:
+        cells = [per_namespace(bench, what, size) for _step, role, plain in TREE_STEPS for what in (role, plain)]
+        rows.append(f"| {size} | " + " | ".join(f"{cell:.2f} ms" if cell else "-" for cell in cells)
+                    + f" | {bench.median('tree module peak MB', size) or 0:.0f} |")
+    return rows
+
+
+def tree_goals(bench, sizes):
+    """Per-namespace cost through the role against the plain script at the largest tree, and how
+    each grows from the smallest tree measured to the largest."""
+    if not sizes:
+        return []
+    small, large = min(sizes), max(sizes)
+    goals = []
+    for step, role, plain in TREE_STEPS:
+        goals.append((f"tree {step} per namespace, role / plain script", ratio(per_namespace(bench, role, large),
+                                                                            per_namespace(bench, plain, large)),
+                      "<= 1.2", large))
+    if small != large:
+        for step, role, plain in TREE_STEPS:
+            role_growth = ratio(per_namespace(bench, role, large), per_namespace(bench, role, small))
+            plain_growth = ratio(per_namespace(bench, plain, large), per_namespace(bench, plain, small))
+            goals.append((f"tree {step}: growth per namespace {small} -> {large}, role / plain script",
+                          ratio(role_growth, plain_growth), "<= 1.0", large))
+    goals.append(("module peak memory on the tree (MB)", bench.median("tree module peak MB", large), "<= 250", large))
+    return goals
 
 
 def chart(bench, args):
@@ -250,6 +324,8 @@ def main():
     parser.add_argument("--loop-size", type=int, default=200)
     parser.add_argument("--single", type=int, default=20)
     parser.add_argument("--linear", type=int, default=100)
+    parser.add_argument("--tree-sizes", default="1000,5000",
+                        type=lambda text: [int(n) for n in text.split(",") if n] if text else [])
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance"))
     args = parser.parse_args()
     bench = Bench(args)
@@ -261,6 +337,9 @@ def main():
     if args.linear:
         print(f"linear N={args.linear}", flush=True)
         bench.linear(args.linear)
+    for size in args.tree_sizes:
+        print(f"tree N={size}", flush=True)
+        bench.tree(size)
     print(f"task-per-object loop N={args.loop_size}", flush=True)
     bench.loop(args.loop_size)
     for repeat in range(args.repeat):
