@@ -32,8 +32,9 @@ pip_version=$(grep -oP "pip='\K[0-9.]+" "$venv"/lib/python*/site-packages/ansibl
 mkdir -p ~/.ansible/test/cache
 cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_version//./_}.py
 
-host_state() {  # namespaces, links, and what a persistent topology installs
+host_state() {  # namespaces, links, their owner records, and what a persistent topology installs
   { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1
+    find /run/linuxnet-netns/owners -mindepth 1 -maxdepth 1 -printf 'record %f\n' 2>/dev/null
     { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
       find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
 }
@@ -85,10 +86,11 @@ if [[ -n $leftovers ]]; then
     case $kind in
       netns) ip netns delete "$name" ;;
       link) ip link delete "$name" ;;
+      record) rm -f "/run/linuxnet-netns/owners/$name" ;;
     esac
   done <<< "$leftovers"
 else
-  passed=$((passed + 1)); echo "=== leak-check: passed (no namespace or link left behind)"
+  passed=$((passed + 1)); echo "=== leak-check: passed (no namespace, link or owner record left behind)"
 fi
 
 rm -rf "$work"

@@ -66,6 +66,9 @@ def host_snapshot():
     return {"netns": netns_names(), "mounts": mounts, "links": links, "addresses": addresses, "routes": routes}
 
 
+OWNER_RECORDS = "/run/linuxnet-netns/owners"
+
+
 def remove_prefixed(prefix):
     for name in netns_names():
         if name.startswith(prefix):
@@ -73,6 +76,9 @@ def remove_prefixed(prefix):
             path = f"/run/netns/{name}"
             if os.path.exists(path):  # a stale plain file
                 os.unlink(path)
+    for name in os.listdir(OWNER_RECORDS) if os.path.isdir(OWNER_RECORDS) else []:
+        if name.startswith(prefix):  # left by namespaces removed above with ip, not by the collection
+            os.unlink(os.path.join(OWNER_RECORDS, name))
     links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=False).stdout
     for line in links.splitlines():
         name = line.split(": ")[1].split("@")[0]

@@ -84,8 +84,10 @@ class EthtoolSession:
         return self._socket
 
     def close(self):
+        """Close the socket; the session opens a new one if it is used again."""
         if self._socket is not None:
             self._socket.close()
+            self._socket = None
 
     def _send(self, command, name, attrs=(), flags=_NLM_F_REQUEST):
         genl = self._genl

@@ -10,6 +10,7 @@ file in this package and its methods here.
 """
 
 import resource
+from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, saved, sysctl
@@ -28,7 +29,8 @@ class Kernel:
         self._netlink = {}
         self._ethtool = {}
         self._qdisc_kinds = {}
-        _raise_open_file_limit()
+        self._open = OrderedDict()  # namespaces whose descriptors are open, least recently used first
+        self._open_budget = _namespaces_open_at_once(_raise_open_file_limit())
 
     def __enter__(self):
         return self
@@ -73,6 +75,7 @@ class Kernel:
             if session is not None:
                 session.close()
             raise
+        self._used(netns)
         if loopback_alias is not None:
             namespaces.record_owner(netns, loopback_alias)
         return True
@@ -89,17 +92,35 @@ class Kernel:
     def handle(self, netns):
         if netns not in self._handles:
             self._handles[netns] = namespaces.open_handle(netns)
+        self._used(netns)
         return self._handles[netns]
 
     def netlink(self, netns):
         if netns not in self._netlink:
             self._netlink[netns] = NetlinkSession(self.handle(netns))
+        self._used(netns)
         return self._netlink[netns]
 
     def ethtool(self, netns):
         if netns not in self._ethtool:
             self._ethtool[netns] = EthtoolSession(self.handle(netns), self.netlink(netns).label)
+        self._used(netns)
         return self._ethtool[netns]
+
+    def _used(self, netns):
+        """Mark `netns` as just used; past the budget, release the least recently used one. Its
+        handle and sessions stay usable and open their descriptors again when next used."""
+        if netns is None:
+            return
+        self._open[netns] = True
+        self._open.move_to_end(netns)
+        while len(self._open) > self._open_budget:
+            idle, _used = self._open.popitem(last=False)
+            for sessions in (self._ethtool, self._netlink):
+                if idle in sessions:
+                    sessions[idle].close()
+            if idle in self._handles:
+                self._handles[idle].release()
 
     def qdisc_kind_known(self, kind):
         """Whether this kernel has qdisc `kind` (asked once per run, in a throwaway namespace)."""
@@ -142,6 +163,7 @@ class Kernel:
         return saved.path(name)
 
     def _forget(self, netns):
+        self._open.pop(netns, None)
         for sessions in (self._ethtool, self._netlink):
             session = sessions.pop(netns, None)
             if session is not None:
@@ -152,10 +174,23 @@ class Kernel:
 
 
 def _raise_open_file_limit():
-    """Each open namespace holds a few descriptors; large topologies need more than 1024."""
+    """Each open namespace holds a few descriptors; large topologies need more than 1024.
+    Returns the limit in force."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         except (ValueError, OSError):
             pass
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+FILES_PER_NAMESPACE = 8  # an open namespace: its descriptor, a netlink socket, pyroute2's event loop, ethtool's
+FILES_SPARE = 256  # for everything else the module opens
+
+
+def _namespaces_open_at_once(open_files_limit):
+    """How many namespaces may hold descriptors at once, within the process's open-file limit."""
+    if open_files_limit == resource.RLIM_INFINITY:
+        return 1 << 20
+    return max(16, (open_files_limit - FILES_SPARE) // FILES_PER_NAMESPACE)

@@ -94,12 +94,23 @@ def _loopback_flags(up=False):
 
 
 class NetnsHandle:
-    """One namespace held open by descriptor (name None: the namespace the module runs in)."""
+    """One namespace held open by descriptor (name None: the namespace the module runs in).
+
+    release() closes the descriptor to spare the process's open files; the next use opens the
+    namespace again by its name.
+    """
 
     def __init__(self, name, ns_fd, netlink_fd=None):
         self.name = name
-        self.ns_fd = ns_fd
+        self._ns_fd = ns_fd
         self._netlink_fd = netlink_fd  # opened while the namespace was made, handed out once
+
+    @property
+    def ns_fd(self):
+        if self._ns_fd is None:
+            self._ns_fd = os.open(path(self.name) if self.name is not None else "/proc/self/ns/net",
+                                  os.O_RDONLY | os.O_CLOEXEC)
+        return self._ns_fd
 
     def run(self, function):
         """function() with the calling thread's network namespace set to this one."""
@@ -129,10 +140,15 @@ class NetnsHandle:
     def bring_loopback_up(self):
         self.run(lambda: _loopback_flags(up=True))
 
-    def close(self):
+    def release(self):
         if self._netlink_fd is not None:
             os.close(self._netlink_fd)
-        os.close(self.ns_fd)
+            self._netlink_fd = None
+        if self._ns_fd is not None:
+            os.close(self._ns_fd)
+            self._ns_fd = None
+
+    close = release
 
 
 def path(name):

@@ -240,8 +240,10 @@ class NetlinkSession:
         return self._netlink
 
     def close(self):
+        """Close the socket; the session opens a new one if it is used again."""
         if self._netlink is not None:
             self._netlink.close()
+            self._netlink = None
 
     # reading
     def links(self):
