@@ -15,6 +15,7 @@ import os
 import socket
 import sys
 import threading
+from collections import OrderedDict
 
 from pyroute2 import IPRoute
 
@@ -39,10 +40,21 @@ def in_thread(function):
 
 
 class Namespaces:
-    """name -> (IPRoute, fd), each opened (or created) once."""
+    """name -> (IPRoute, fd); at most OPEN_AT_ONCE held open (a process has a limited number of
+    descriptors, and each open namespace holds five), the least recently used closed first."""
+
+    OPEN_AT_ONCE = 1000
 
     def __init__(self):
-        self.open = {}
+        self.open = OrderedDict()
+
+    def _keep(self, name, opened):
+        self.open[name] = opened
+        self.open.move_to_end(name)
+        while len(self.open) > self.OPEN_AT_ONCE:
+            _name, (ipr, fd) = self.open.popitem(last=False)
+            ipr.close()
+            os.close(fd)
 
     def create(self, name, forwarding):
         path = f"/run/netns/{name}"
@@ -58,7 +70,7 @@ class Namespaces:
                         handle.write("1")
             return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
 
-        self.open[name] = (IPRoute(fileno=in_thread(inside)), os.open(path, os.O_RDONLY))
+        self._keep(name, (IPRoute(fileno=in_thread(inside)), os.open(path, os.O_RDONLY)))
         self.open[name][0].link("set", index=1, state="up")
 
     def get(self, name):
@@ -69,7 +81,8 @@ class Namespaces:
                 assert libc.setns(fd, CLONE_NEWNET) == 0
                 return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
 
-            self.open[name] = (IPRoute(fileno=in_thread(inside)), fd)
+            self._keep(name, (IPRoute(fileno=in_thread(inside)), fd))
+        self.open.move_to_end(name)
         return self.open[name]
 
     def close(self):
