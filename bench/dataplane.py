@@ -247,10 +247,16 @@ def offload_state(netns, interface):
             if key.strip() in wanted}
 
 
+OWNER_RECORDS = pathlib.Path("/run/linuxnet-netns/owners")
+
+
 def cleanup():
+    """Remove every namespace of the benchmark, and the owner records of those the collection made."""
     for name in sorted(os.listdir("/run/netns")) if os.path.isdir("/run/netns") else []:
         if name.startswith(PREFIX):
             sh("ip", "netns", "delete", name, check=False)
+    for record in OWNER_RECORDS.glob(f"{PREFIX}*") if OWNER_RECORDS.is_dir() else []:
+        record.unlink()
 
 
 class Run:
