@@ -4,39 +4,21 @@ bridges), the way a careful script would, with no reconciliation:
 
     python baseline_description.py build|check|teardown PRESET_JSON
 
-Same technique as baseline_pyroute2.py (namespaces by unshare() in a thread, sockets by setns()
-in a thread, one request per object). The preset is expanded with the collection's preset code,
-so both build the very same objects; nothing else of the collection is used.
+Same technique, and the same helpers, as baseline_pyroute2.py (namespaces by unshare() in a
+thread, sockets by setns() in a thread, one request per object). The preset is expanded with the
+collection's preset code, so both build the very same objects; nothing else of the collection is
+used.
 """
-import ctypes
 import ipaddress
 import json
 import os
 import socket
 import sys
-import threading
 from collections import OrderedDict
 
-from pyroute2 import IPRoute
+from baseline_pyroute2 import create, open_ns, remove
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand
-
-libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNET = 0x40000000
-MS_BIND = 0x1000
-MNT_DETACH = 2
-
-
-def in_thread(function):
-    box = {}
-
-    def run():
-        box["value"] = function()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return box["value"]
 
 
 class Namespaces:
@@ -57,31 +39,12 @@ class Namespaces:
             os.close(fd)
 
     def create(self, name, forwarding):
-        path = f"/run/netns/{name}"
-        os.makedirs("/run/netns", exist_ok=True)
-        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
-
-        def inside():
-            assert libc.unshare(CLONE_NEWNET) == 0
-            assert libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", MS_BIND, None) == 0
-            if forwarding:
-                for key in ("ipv4/ip_forward", "ipv6/conf/all/forwarding"):
-                    with open(f"/proc/sys/net/{key}", "w", encoding="ascii") as handle:
-                        handle.write("1")
-            return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
-
-        self._keep(name, (IPRoute(fileno=in_thread(inside)), os.open(path, os.O_RDONLY)))
+        self._keep(name, create(name, forwarding))
         self.open[name][0].link("set", index=1, state="up")
 
     def get(self, name):
         if name not in self.open:
-            fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
-
-            def inside():
-                assert libc.setns(fd, CLONE_NEWNET) == 0
-                return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
-
-            self._keep(name, (IPRoute(fileno=in_thread(inside)), fd))
+            self._keep(name, open_ns(name))
         self.open.move_to_end(name)
         return self.open[name]
 
@@ -91,7 +54,7 @@ class Namespaces:
             os.close(fd)
 
 
-def route_spec(route, namespace_routes_via):
+def route_spec(route):
     to = route["to"]
     via = ipaddress.ip_address(route["via"])
     if to == "default":
@@ -122,7 +85,7 @@ def build(description):
     for entry in description["namespaces"]:
         ipr, _fd = spaces.get(entry["name"])
         for route in entry.get("routes", []):
-            ipr.route("add", **route_spec(route, None))
+            ipr.route("add", **route_spec(route))
     spaces.close()
     return True
 
@@ -142,7 +105,7 @@ def check(description):
             wanted_addresses.setdefault(end["netns"], set()).update(
                 (end["name"], str(ipaddress.ip_interface(address).ip)) for address in end.get("addresses", []))
     for entry in description["namespaces"]:
-        wanted_routes[entry["name"]] = [route_spec(route, None) for route in entry.get("routes", [])]
+        wanted_routes[entry["name"]] = [route_spec(route) for route in entry.get("routes", [])]
     ok = True
     for entry in description["namespaces"]:
         name = entry["name"]
@@ -167,12 +130,7 @@ def check(description):
 
 def teardown(description):
     for entry in description["namespaces"]:
-        path = f"/run/netns/{entry['name']}"
-        libc.umount2(path.encode(), MNT_DETACH)
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+        remove(entry["name"])
     return True
 
 

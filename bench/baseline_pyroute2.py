@@ -34,7 +34,7 @@ def in_thread(function):
     return box["value"]
 
 
-def create(name):
+def create(name, forwarding=False):
     path = f"/run/netns/{name}"
     os.makedirs("/run/netns", exist_ok=True)
     os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
@@ -42,6 +42,10 @@ def create(name):
     def inside():
         assert libc.unshare(CLONE_NEWNET) == 0
         assert libc.mount(b"/proc/thread-self/ns/net", path.encode(), b"none", MS_BIND, None) == 0
+        if forwarding:
+            for key in ("ipv4/ip_forward", "ipv6/conf/all/forwarding"):
+                with open(f"/proc/sys/net/{key}", "w", encoding="ascii") as handle:
+                    handle.write("1")
         return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 0).detach()
 
     return IPRoute(fileno=in_thread(inside)), os.open(path, os.O_RDONLY)
@@ -110,14 +114,18 @@ def check(size, prefix):
     return ok
 
 
+def remove(name):
+    path = f"/run/netns/{name}"
+    libc.umount2(path.encode(), MNT_DETACH)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def teardown(size, prefix):
     for name in [f"{prefix}-hub"] + [f"{prefix}-{leaf}" for leaf in range(1, size + 1)]:
-        path = f"/run/netns/{name}"
-        libc.umount2(path.encode(), MNT_DETACH)
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+        remove(name)
 
 
 if __name__ == "__main__":

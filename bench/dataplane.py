@@ -18,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 PREFIX = "lnb"
+HAND = f"{PREFIX}h"  # the prefix of the hand-built twin of each path
 VNI = 4242
 FRAME, PAYLOAD = 1514, 1448  # a full TCP/IPv4 frame with timestamps, and the goodput it carries
 
@@ -66,7 +67,6 @@ class Path:
     hand: bool = True  # also built by hand, for the collection / hand ratio
     streams: tuple = (1,)
     latency: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def ns(tag, role):
@@ -165,14 +165,13 @@ def hand_build(description):
 
 def hand_twin(description):
     """The description with every namespace renamed for the hand-built copy."""
-    text = json.dumps(description).replace(f'"{PREFIX}', f'"{PREFIX}h')
-    return json.loads(text)
+    return json.loads(json.dumps(description).replace(f'"{PREFIX}', f'"{HAND}'))
 
 
 def vxlan_path(tag, index, hand=False):
     """Two "hosts" (namespaces) joined by a veth underlay; a VXLAN tunnel between them made inside
     each host, as the fleet makes it on real hosts."""
-    prefix = f"{PREFIX}h" if hand else PREFIX
+    prefix = HAND if hand else PREFIX
     ua, ub = f"{prefix}{tag}-ua", f"{prefix}{tag}-ub"
     underlay = {"name": f"{prefix}{tag}", "links": [{"endpoints": [
         {"netns": ua, "name": "u0", "addresses": [subnet(index, 1)]},
@@ -312,19 +311,19 @@ class Run:
         self.add(Path("vxlan underlay", ua, ub, underlay, hand=False))
         self.add(Path("vxlan tunnel", ua, ub, inner, hand=False, latency=True))
         hua, hub, _underlay, hinner = vxlan_path("v", index, hand=True)
-        self.add(Path("vxlan tunnel (by hand)", hua, hub, hinner, hand=False, extra={"twin_of": "vxlan tunnel"}))
+        self.add(Path("vxlan tunnel (by hand)", hua, hub, hinner, hand=False))
         index += 2
         for tag, rate in (("s100", "100mbit"), ("s1g", "1gbit")):
             c, s, address, description = direct(tag, index, shape={"rate": rate})
             module("netns_topology", description)
-            self.add(Path(f"shaped {rate}", c, s, address, description, hand=False, extra={"rate": rate}))
+            self.add(Path(f"shaped {rate}", c, s, address, description, hand=False))
             index += 1
         for path in list(self.paths):
             if path.hand:
                 twin = hand_twin(path.description)
                 hand_build(twin)
                 self.add(Path(f"{path.name} (by hand)", twin_name(path.client), twin_name(path.server), path.address,
-                              hand=False, extra={"twin_of": path.name}))
+                              hand=False))
         loop = f"{PREFIX}lo"
         module("netns", {"name": loop})
         self.add(Path("loopback", loop, loop, "127.0.0.1", hand=False, latency=True))
@@ -365,7 +364,7 @@ class Run:
 
 
 def twin_name(netns):
-    return netns.replace(PREFIX, f"{PREFIX}h", 1)
+    return netns.replace(PREFIX, HAND, 1)
 
 
 def ratio(numerator, denominator):

@@ -309,6 +309,11 @@ class Shape:
     def uses_netem(self):
         return any(getattr(self, key) for key in NETEM_KEYS)
 
+    @property
+    def qdisc_kinds(self):
+        """The qdiscs this shape needs the kernel to have, root first."""
+        return [kind for kind, needed in (("netem", self.uses_netem), ("tbf", self.rate is not None)) if needed]
+
     def qdiscs(self, mtu):
         """The qdisc tree, root first, as [(kind, options)]: netem, then tbf under it, or either alone.
 
@@ -330,7 +335,7 @@ class Shape:
                                    "limit": packets}))
         if self.rate is not None:
             rate_bytes = self.rate // 8
-            burst = self.burst if self.burst is not None else max(rate_bytes * 4 // 1000, (mtu or 1500) + 14)
+            burst = self.burst if self.burst is not None else max(rate_bytes * 4 // 1000, mtu + 14)
             limit = self.limit
             if limit is None:
                 limit = burst + rate_bytes * (latency + SHAPE_LATENCY_US) // 1_000_000

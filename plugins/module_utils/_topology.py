@@ -189,7 +189,8 @@ class Topology:
             _known_keys(end, ENDPOINT_KEYS, end_where)
             settings = _layered(self.link_defaults, _picked(entry, END_KEYS), _picked(end, END_KEYS | {"mac"}))
             endpoint = _wrap(end_where, _endpoint, end, settings)
-            _wrap(end_where, EndSettings.from_params, settings, endpoint.name, endpoint.netns)
+            if settings:
+                _wrap(end_where, EndSettings.from_params, settings, endpoint.name, endpoint.netns)
             ends.append(endpoint)
         link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, validate.vni, entry.get("vni")),
                     default_mtu=self.link_defaults.get("mtu"))
@@ -312,22 +313,24 @@ class Topology:
         settings = []
         tunnel_mtus = {id(tunnel.link): tunnel.mtu for tunnel in self.placement.tunnels}
         for link in self.links:
-            local = self.placement.link_here(link)
+            mtu = self.placement.link_mtu[id(link)] if self.placement.link_here(link) else tunnel_mtus.get(id(link))
             for end in (link.a, link.b):
-                if local or (self.placement.is_cross(link) and self.placement.end_host(end) == self.placement.host):
-                    mtu = self.placement.link_mtu[id(link)] if local else tunnel_mtus.get(id(link))
+                if end.settings and self._end_here(link, end):
                     end_settings = EndSettings.from_params(end.settings, end.name, end.netns, mtu)
                     if not end_settings.empty:
                         settings.append(end_settings)
         return settings
 
+    def _end_here(self, link, end):
+        """This host builds `end`: the whole link is here, or it is this host's end of a tunnel."""
+        placement = self.placement
+        return placement.link_here(link) or (placement.is_cross(link) and placement.end_host(end) == placement.host)
+
     def address_sets(self):
         sets = []
         for link in self.links:
             for end in (link.a, link.b):
-                here = self.placement.link_here(link) or (
-                    self.placement.is_cross(link) and self.placement.end_host(end) == self.placement.host)
-                if end.addresses and here:
+                if end.addresses and self._end_here(link, end):
                     sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True))
         for (netns, name), addresses in self.bridge_addresses.items():
             if addresses and self.placement.here(self.placement.bridge_host[(netns, name)]):

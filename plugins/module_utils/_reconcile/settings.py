@@ -9,7 +9,12 @@ setting given is planned as a change and applied against what the new link turns
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import KernelError, ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import FIRST_CLASS, TC_H_ROOT
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import (
+    CHILD_HANDLE,
+    FIRST_CLASS,
+    ROOT_HANDLE,
+    TC_H_ROOT,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETEM_KEYS, OFFLOAD_FEATURES
 
@@ -20,8 +25,8 @@ DEFAULT_MTU = 1500
 def plan_end_settings(view, settings, plan):
     if settings.empty:
         return
-    view.require_link(settings.netns, settings.interface)
     netns, name = settings.netns, settings.interface
+    view.require_link(netns, name)
     link = None if view.is_new_link(netns, name) else view.link(netns, name)
     if settings.shape is not None:
         _require_qdiscs(view, settings)
@@ -105,7 +110,7 @@ def _on_off(state):
 
 # shaping
 def _require_qdiscs(view, settings):
-    for kind, _options in settings.shape.qdiscs(settings.mtu):
+    for kind in settings.shape.qdisc_kinds:
         if not view.qdisc_kind_known(kind):
             asked = [key for key in NETEM_KEYS if getattr(settings.shape, key)] if kind == "netem" else ["rate"]
             raise ValidationError(
@@ -157,7 +162,7 @@ def _plan_shape(view, settings, link, plan):
     def apply():
         session, index = view.netlink(settings.netns), view.index_of(settings.netns, settings.interface)
         session.delete_root_qdisc(index, settings.interface)
-        for (kind, options), (handle, parent) in zip(wanted, ((0x10000, TC_H_ROOT), (0x20000, FIRST_CLASS))):
+        for (kind, options), (handle, parent) in zip(wanted, ((ROOT_HANDLE, TC_H_ROOT), (CHILD_HANDLE, FIRST_CLASS))):
             session.add_qdisc(index, settings.interface, kind, handle, parent, options)
 
     plan.add("shaping", f"shaping of {settings.target}", action, _shown(current), _shown(wanted), apply)
