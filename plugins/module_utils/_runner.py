@@ -37,6 +37,8 @@ def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
         return extra
 
     extra = _guarded(module, run, plan)
+    for warning in plan.warnings:
+        module.warn(warning)
     result = {"changed": plan.changed, "changes": plan.summary(), **extra}
     if short_invocation:
         result["invocation"] = {"module_args": {

@@ -8,7 +8,7 @@ Pure Python: the description and its checks touch no kernel, so the controller-s
 (presets, graphs) use them too. reconcile/topology.py plans it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
@@ -22,6 +22,15 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
     Veth,
     Vxlan,
 )
+from ansible_collections.linuxnet.netns.plugins.module_utils._outside import (
+    DEFAULT_UPLINK_RANGE,
+    Firewall,
+    Forward,
+    RecordedSysctls,
+    Uplink,
+    next_pair,
+    uplink_range_network,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
 from ansible_collections.linuxnet.netns.plugins.module_utils._presets import LINK_PROFILES, merge
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
@@ -34,7 +43,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import 
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
@@ -43,7 +52,7 @@ ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac"} | END_KE
 LINK_DEFAULT_KEYS = {"mtu"} | END_KEYS  # link_defaults, and what a profile sets
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
 SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet",
-              "link_defaults", "profile"}
+              "link_defaults", "profile", "forwards", "uplink_range"}
 SAVED_FORMAT = 1
 
 
@@ -75,7 +84,7 @@ class Topology:
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
                  name="default", prune=False, verify=False, persistent=False, host=None, fleet=None,
-                 link_defaults=None, profile=None):
+                 link_defaults=None, profile=None, forwards=None, uplink_range=None):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
         if persistent:
@@ -87,6 +96,7 @@ class Topology:
         self.persistent = persistent  # saved, to be applied again at boot by the standalone command
         self.from_saved_file = False  # read by the standalone command, which never changes the file
         self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
+        self.description["forwards"] = forwards or []
         self.fleet = fleet
         self.profile = profile
         self.link_defaults_given = link_defaults or {}
@@ -96,9 +106,15 @@ class Topology:
         self.bridge_pins = {}  # (netns, bridge) -> host
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
+        self.uplink_range = uplink_range
+        self.uplinks = {}  # namespace -> Uplink
         self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
         self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
         listed = [self._namespace(entry, index) for index, entry in enumerate(_entries(namespaces, "namespaces"))]
+        self._add_uplinks(namespaces)
+        self.forwards = []
+        for index, entry in enumerate(_entries(forwards, "forwards")):
+            self.forwards.append(self._forward(entry, index))
         self._order_namespaces(listed)
         self._check_names()
         self._check_bridges_referenced()
@@ -112,7 +128,8 @@ class Topology:
         topology = cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
                        params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
                        bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
-                       params.get("fleet"), params.get("link_defaults"), params.get("profile"))
+                       params.get("fleet"), params.get("link_defaults"), params.get("profile"),
+                       params.get("forwards"), params.get("uplink_range"))
         topology.placement.require_fleet()
         return topology
 
@@ -126,6 +143,10 @@ class Topology:
             saved["profile"] = self.profile
         if self.link_defaults_given:
             saved["link_defaults"] = self.link_defaults_given
+        if self.description["forwards"]:
+            saved["forwards"] = self.description["forwards"]
+        if self.uplink_range is not None:
+            saved["uplink_range"] = self.uplink_range
         return saved
 
     @classmethod
@@ -140,7 +161,8 @@ class Topology:
                                             state, content.get("when_busy"), name, verify=bool(content.get("verify")),
                                             persistent=True, host=content.get("host"), fleet=content.get("fleet"),
                                             link_defaults=content.get("link_defaults"),
-                                            profile=content.get("profile")))
+                                            profile=content.get("profile"), forwards=content.get("forwards"),
+                                            uplink_range=content.get("uplink_range")))
         _wrap(where, topology.placement.require_fleet)
         topology.from_saved_file = True
         return topology
@@ -158,6 +180,9 @@ class Topology:
                                                          "when_busy": self.when_busy, "owner": self.owner})
         if entry.get("host") is not None:
             self.namespace_pins[name] = _wrap(where, _host, entry["host"])
+        if entry.get("uplink") not in (None, False):
+            self.uplinks[name] = _wrap(f"{where} ({name})", Uplink.from_params, name, entry["uplink"], self.name,
+                                       self.uplink_range or DEFAULT_UPLINK_RANGE)
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)
@@ -196,6 +221,58 @@ class Topology:
                     default_mtu=self.link_defaults.get("mtu"))
         _wrap(where, Veth.from_params, self._veth_params(link))
         return link
+
+    def _add_uplinks(self, namespaces):
+        """Each uplink becomes a link to its router and the namespace's default routes through it.
+        Uplinks whose addresses were not given move on to the next free subnet of the range when
+        two land on the same one."""
+        given = {entry["name"] for entry in namespaces or [] if isinstance(entry.get("uplink"), dict)
+                 and entry["uplink"].get("addresses") is not None}
+        uplink_range = self.uplink_range or DEFAULT_UPLINK_RANGE
+        if set(self.uplinks) - given:
+            _wrap("uplink_range", uplink_range_network, uplink_range)
+        taken = {address.network for name in given for address in self.uplinks[name].router_addresses}
+        for name in sorted(set(self.uplinks) - given):
+            uplink = self.uplinks[name]
+            pair = (uplink.router_addresses, uplink.addresses)
+            for _attempt in range(len(self.uplinks)):
+                if pair[0][0].network not in taken:
+                    break
+                pair = next_pair(uplink_range, pair)
+            taken.add(pair[0][0].network)
+            self.uplinks[name] = replace(uplink, router_addresses=pair[0], addresses=pair[1])
+        for name, uplink in self.uplinks.items():
+            for route in self.routes:
+                if route.netns == name and route.destination.prefixlen == 0 and \
+                        route.destination.version in uplink.gateways():
+                    raise ValidationError(f"namespace {name!r}: its uplink sets the default route; "
+                                          f"remove the route to {route.destination} from its routes")
+            router_end = Endpoint(netns=uplink.router, name=uplink.interface, addresses=uplink.router_addresses,
+                                  bridge=None, host=self.namespace_pins.get(name) if uplink.router is None else None,
+                                  settings=dict(self.link_defaults))
+            namespace_end = Endpoint(netns=name, name=uplink.inner, addresses=uplink.addresses, bridge=None,
+                                     settings=dict(self.link_defaults))
+            self.links.append(Link(router_end, namespace_end, None, default_mtu=self.link_defaults.get("mtu")))
+            for version, gateway in sorted(uplink.gateways().items()):
+                self.routes.append(Route.from_params({"to": "default", "via": str(gateway), "netns": name}))
+
+    def _forward(self, entry, index):
+        where = f"forwards[{index}]"
+        forward = _wrap(where, Forward.from_params, entry)
+        uplink = self.uplinks.get(forward.netns)
+        if uplink is None:
+            raise ValidationError(f"{where}: namespace {forward.netns!r} has no uplink to forward through; "
+                                  f"give it one (uplink: {{nat: true}})")
+        if forward.address is not None and uplink.address_for(forward.address.version) is None:
+            raise ValidationError(f"{where}: the uplink of {forward.netns!r} has no IPv{forward.address.version} "
+                                  f"address to forward {forward.address} to")
+        for other_index, other in enumerate(self.forwards):
+            if self.uplinks[other.netns].router == uplink.router and \
+                    (other.protocol, other.port) == (forward.protocol, forward.port) and \
+                    (None in (other.address, forward.address) or other.address == forward.address):
+                raise ValidationError(f"{where}: {forward.protocol} port {forward.port} is already forwarded by "
+                                      f"forwards[{other_index}]")
+        return forward
 
     def _veth_params(self, link):
         return {
@@ -325,6 +402,28 @@ class Topology:
         """This host builds `end`: the whole link is here, or it is this host's end of a tunnel."""
         placement = self.placement
         return placement.link_here(link) or (placement.is_cross(link) and placement.end_host(end) == placement.host)
+
+    def local_uplinks(self):
+        return [uplink for name, uplink in self.uplinks.items() if self.placement.here(self.placement.namespace_host[name])]
+
+    def firewalls(self):
+        """The owned nftables table of each router of this host's uplinks."""
+        routers = {}
+        for uplink in self.local_uplinks():
+            routers.setdefault(uplink.router, []).append(uplink)
+        local = {uplink.netns for uplink in self.local_uplinks()}
+        return [Firewall(netns=router, owner=self.owner, topology=self.name, uplinks=tuple(uplinks),
+                         forwards=tuple((forward, self.uplinks[forward.netns]) for forward in self.forwards
+                                        if forward.netns in local and self.uplinks[forward.netns].router == router),
+                         state=self.state)
+                for router, uplinks in routers.items()]
+
+    def recorded_sysctls(self):
+        routers = {}
+        for uplink in self.local_uplinks():
+            routers.setdefault(uplink.router, []).append(uplink)
+        return [RecordedSysctls(netns=router, owner=self.owner, uplinks=tuple(uplinks), state=self.state)
+                for router, uplinks in routers.items()]
 
     def address_sets(self):
         sets = []

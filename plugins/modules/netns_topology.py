@@ -33,8 +33,25 @@ options:
       - Namespaces, each a mapping with C(name) (required), C(forwarding) (bool; sets IPv4 and IPv6
         forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
         sysctls), C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
-        M(linuxnet.netns.netns_route)) and C(host) (an inventory hostname; omitted, the namespace is
-        on every host the task runs on).
+        M(linuxnet.netns.netns_route)), C(host) (an inventory hostname; omitted, the namespace is
+        on every host the task runs on) and C(uplink).
+      - C(uplink) (V(true), or a mapping) joins the namespace to the network beyond its host - a
+        veth from the host (named C(up-NAMESPACE), shortened with a hash when long) to C(uplink) in
+        the namespace, a point-to-point subnet, the namespace's default route through the host,
+        forwarding turned on for the two host interfaces the traffic crosses, and masquerade out of
+        the host's egress interface. Keys - C(nat) (default V(true); V(false) routes without
+        masquerade), C(egress) (the host interface the traffic leaves by; default the interface of
+        the host's default route), C(addresses) (two entries - the host end's address or list of
+        addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only) and
+        C(router) (a namespace that routes for this one instead of the host; the uplink's host end,
+        forwarding and rules are then in that namespace).
+      - An IPv6 uplink (IPv6 addresses in C(addresses)) is masqueraded too, since a routed prefix
+        needs the upstream router to route it to this host; it turns on
+        C(net.ipv6.conf.all.forwarding), which stops the host taking router advertisements on
+        interfaces with C(accept_ra=1).
+      - Whatever forwarding was before is recorded under C(/run/linuxnet-netns) and put back when
+        the topology is removed. The rules are in the nftables table C(inet linuxnet-NAME), which
+        the topology owns and replaces whole; no other table is touched.
       - A namespace named by an endpoint or a bridge but not listed here is created all the same.
     type: list
     elements: dict
@@ -71,6 +88,24 @@ options:
     type: list
     elements: dict
     default: []
+  forwards:
+    description:
+      - Port forwards from the host to namespaces with an uplink, each a mapping with C(protocol)
+        (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required), C(to_port)
+        (default C(port)) and C(address) (the host address to take connections on; default any
+        address of the host).
+      - Reachable from outside the host and from the host itself, over IPv4 and, when the
+        namespace's uplink has IPv6, IPv6.
+    type: list
+    elements: dict
+    default: []
+  uplink_range:
+    description:
+      - The IPv4 network uplinks without C(addresses) take their /30 subnets from, each picked by a
+        hash of the topology's and the namespace's names (the next free one when two pick the same).
+      - Omitted, C(100.64.0.0/10), the shared address space of RFC 6598 - meant for carrier NAT, so
+        rarely routed inside a site. Hosts that use it already (Tailscale does) should give another.
+    type: str
   link_defaults:
     description:
       - Settings every link starts from, under the links' and endpoints' own - C(mtu), C(shape),
@@ -194,6 +229,15 @@ EXAMPLES = r"""
         mtu: 1500
         shape: {rate: 100mbit}
 
+- name: A web server in a namespace, reaching the internet and reached on the host's port 8080
+  linuxnet.netns.netns_topology:
+    name: web
+    namespaces:
+      - name: web
+        uplink: {nat: true}
+    forwards:
+      - {protocol: tcp, port: 8080, namespace: web, to_port: 80}
+
 - name: Remove the lab
   linuxnet.netns.netns_topology:
     namespaces: [{name: red}, {name: blue}, {name: hub}]
@@ -208,7 +252,7 @@ changes:
   elements: dict
   contains:
     kind:
-      description: Kind of object (netns, bridge, veth, vxlan, address, route, saved).
+      description: Kind of object (netns, bridge, veth, vxlan, address, route, sysctls, nftables, saved).
       type: str
       sample: veth
     target:
@@ -328,6 +372,8 @@ def main():
             "persistent": {"type": "bool", "default": False},
             "host": {"type": "str"},
             "fleet": {"type": "dict"},
+            "forwards": {"type": "list", "elements": "dict", "default": []},
+            "uplink_range": {"type": "str"},
         },
         supports_check_mode=True,
     )

@@ -13,7 +13,7 @@ import resource
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, saved, sysctl
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     LOOPBACK_INDEX,
@@ -121,6 +121,24 @@ class Kernel:
                     sessions[idle].close()
             if idle in self._handles:
                 self._handles[idle].release()
+
+    def nftables(self, netns):
+        return nftables.NftablesSession(self.handle(netns))
+
+    def nftables_available(self):
+        return nftables.available()
+
+    def nftables_canonical(self, commands, family, table):
+        return nftables.canonical(commands, family, table)
+
+    def record(self, kind, key):
+        return records.read(kind, key)
+
+    def write_record(self, kind, key, record):
+        records.write(kind, key, record)
+
+    def remove_record(self, kind, key):
+        records.remove(kind, key)
 
     def qdisc_kind_known(self, kind):
         """Whether this kernel has qdisc `kind` (asked once per run, in a throwaway namespace)."""

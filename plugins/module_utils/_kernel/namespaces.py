@@ -43,7 +43,7 @@ def _check(result, what):
         raise OSError(code, f"{what}: {os.strerror(code)}")
 
 
-def _in_thread(function):
+def in_thread(function):
     """Run function in a short-lived thread: setns()/unshare() there never moves the caller."""
     outcome = {}
 
@@ -73,13 +73,18 @@ def _open_netlink_socket(protocol=NETLINK_ROUTE):
     return socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, protocol).detach()
 
 
+def enter_scratch():
+    """Move the calling thread into a new, unnamed namespace, gone once nothing holds it."""
+    _check(_libc.unshare(_CLONE_NEWNET), "unshare")
+
+
 def scratch_netlink_fd():
     """A netlink socket in a new, unnamed namespace that lives only as long as the socket."""
     def inside():
-        _check(_libc.unshare(_CLONE_NEWNET), "unshare")
+        enter_scratch()
         return _open_netlink_socket()
 
-    return _in_thread(inside)
+    return in_thread(inside)
 
 
 def _loopback_flags(up=False):
@@ -121,7 +126,7 @@ class NetnsHandle:
             _check(_libc.setns(self.ns_fd, _CLONE_NEWNET), "setns")
             return function()
 
-        return _in_thread(inside)
+        return in_thread(inside)
 
     def netlink_fd(self, protocol=NETLINK_ROUTE):
         """A netlink socket descriptor inside this namespace, for a door to wrap."""
@@ -303,7 +308,7 @@ def create(name, prepare=None):
         os.close(os.open(file_path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
         handle = None
         try:
-            handle = _in_thread(unshare)
+            handle = in_thread(unshare)
             if prepare is not None:
                 prepare(handle)
             _check(_libc.mount(f"/proc/self/fd/{handle.ns_fd}".encode(), file_path.encode(), b"none", _MS_BIND,

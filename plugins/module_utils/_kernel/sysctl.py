@@ -11,7 +11,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Kern
 
 
 def _path(key):
-    return "/proc/sys/" + key.replace(".", "/")
+    """A key in dotted form, or in slashed form when a part holds a dot (an interface eth0.100)."""
+    return "/proc/sys/" + (key if "/" in key else key.replace(".", "/"))
 
 
 def known(key):

@@ -36,6 +36,7 @@ class Plan:
         self.applied = []
         self._last = []  # steps of planned changes that must wait until every change is applied
         self.kept = []  # [{target, reason}]: described for removal, but left alone
+        self.warnings = []  # what the user should know though nothing failed
 
     def at_end(self, step):
         """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
@@ -43,6 +44,10 @@ class Plan:
 
     def add(self, kind, target, action, before, after, run):
         self.changes.append(Change(kind, target, action, before, after, run))
+
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def keep(self, target, reason):
         self.kept.append({"target": target, "reason": reason})

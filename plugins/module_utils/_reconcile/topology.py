@@ -12,6 +12,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridg
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
@@ -30,11 +32,15 @@ BUILD_ORDER = (
     (lambda topology: topology.end_settings(), plan_end_settings),
     (lambda topology: topology.address_sets(), plan_addresses),
     (lambda topology: topology.local_routes(), plan_route),
+    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
+    (lambda topology: topology.firewalls(), plan_firewall),
     (lambda topology: [topology], plan_saved),
 )
 
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
 TEARDOWN = (
+    (lambda topology: topology.firewalls(), plan_firewall),
+    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
     (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
     (lambda topology: [bridge for bridge in topology.local_bridges() if bridge.netns is None], plan_bridge),
     (lambda topology: topology.local_namespaces(), plan_namespace),

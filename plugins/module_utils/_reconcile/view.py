@@ -229,6 +229,56 @@ class KernelView:
     def qdisc_kind_known(self, kind):
         return self.kernel.qdisc_kind_known(kind)
 
+    # the outside world: firewall tables, records of what was changed, the routers' egress
+    def nftables_available(self):
+        return self.kernel.nftables_available()
+
+    def nftables_table(self, netns, family, name):
+        """The listed objects of one table (without handles), or None when there is no such table."""
+        return self.kernel.nftables(netns).table(family, name)
+
+    def nftables_ruleset(self, netns):
+        return self.kernel.nftables(netns).ruleset()
+
+    def nftables_canonical(self, commands, family, name):
+        return self.kernel.nftables_canonical(commands, family, name)
+
+    def apply_nftables(self, netns, commands):
+        self.kernel.nftables(netns).apply(commands)
+
+    def record(self, kind, key):
+        return self.kernel.record(kind, key)
+
+    def write_record(self, kind, key, record):
+        self.kernel.write_record(kind, key, record)
+
+    def remove_record(self, kind, key):
+        self.kernel.remove_record(kind, key)
+
+    def default_route_interface(self, netns, version):
+        """The interface of the default route of `netns` for IP `version` (the lowest metric), or None."""
+        defaults = [route for route in self.routes(netns)
+                    if route.dst.prefixlen == 0 and route.dst.version == version and route.oif]
+        if not defaults:
+            return None
+        link = self.link_by_index(netns, min(defaults, key=lambda route: route.metric or 0).oif)
+        return link.name if link is not None else None
+
+    def uplink_egress(self, uplink):
+        """The interface an uplink's traffic leaves its router by: the one named, else the one of
+        the router's default route (IPv4's when the uplink has IPv4)."""
+        if uplink.egress is not None:
+            if not self.link_will_exist(uplink.router, uplink.egress):
+                raise NotFoundError(f"{uplink.target}: egress interface {uplink.egress!r} does not exist in "
+                                    f"{where(uplink.router)}")
+            return uplink.egress
+        for version in sorted({address.version for address in uplink.addresses}):
+            name = self.default_route_interface(uplink.router, version)
+            if name is not None:
+                return name
+        raise NotFoundError(f"{uplink.target}: {where(uplink.router)} has no default route to leave by; "
+                            f"name the interface as the uplink's egress")
+
     # addresses and routes
     def addresses_of(self, netns, name):
         """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""

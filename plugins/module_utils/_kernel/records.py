@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Small JSON records under /run that outlive one run but not a reboot, like the state they
+describe: what a topology changed in a namespace it does not own, to be put back later.
+Private to linuxnet.netns.
+"""
+
+import hashlib
+import json
+import os
+
+RECORDS_DIR = "/run/linuxnet-netns"
+
+
+def _path(kind, key):
+    digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
+    return os.path.join(RECORDS_DIR, kind, digest + ".json")
+
+
+def read(kind, key):
+    """The record of `key` (any JSON value naming it), or None when there is none."""
+    try:
+        with open(_path(kind, key), encoding="utf-8") as file:
+            content = json.load(file)
+    except (FileNotFoundError, ValueError):
+        return None
+    return content.get("record") if content.get("key") == key else None
+
+
+def write(kind, key, record):
+    """Write the record whole, or not at all (a run killed midway leaves the previous one)."""
+    path = _path(kind, key)
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        json.dump({"key": key, "record": record}, file, sort_keys=True)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def remove(kind, key):
+    try:
+        os.unlink(_path(kind, key))
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,165 @@
+"""Uplinks and port forwards, hermetic: a fake host of the fleet is the host, its controller is the
+"internet" beyond the host's egress interface (it has a server address and no route back to the
+namespaces' ranges). Egress from a namespace reaches the internet server, which sees the fake
+host's address; a port forward reaches a server in the namespace from the internet and from the
+host itself; a re-run changes nothing; absent gives the host back exactly as it was."""
+import json
+import time
+
+import pytest
+from conftest import playbook, recap
+
+INTERNET_V6 = "2001:db8:100::1"
+HOST_V6 = "2001:db8:100::11"
+SERVER_PORT = 7000  # on the internet
+SERVICE_PORT = 8080  # the host's forwarded port
+# A server that answers each connection with the address it came from, then goes on.
+SERVER = ("import socket,sys\n"
+          "s=socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+          "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); s.bind(('::', int(sys.argv[1]))); s.listen(8)\n"
+          "s.settimeout(300)\n"
+          "while True:\n"
+          "    c, a = s.accept(); c.sendall(a[0].removeprefix('::ffff:').encode()); c.close()\n")
+CLIENT = ("import socket,sys\n"
+          "c=socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5); print(c.recv(64).decode())\n")
+
+
+def play(host):
+    return f"- hosts: {host}\n  gather_facts: false\n  roles: [linuxnet.netns.topology]\n"
+
+
+def description(name="outside"):
+    return {
+        "topology_name": name,
+        "topology_when_busy": "kill",
+        "topology_uplink_range": "198.19.200.0/24",
+        "topology_namespaces": [
+            {"name": "web", "uplink": {"nat": True,
+                                       "addresses": [["198.18.110.1/30", "2001:db8:110::1/64"],
+                                                     ["198.18.110.2/30", "2001:db8:110::2/64"]]}},
+            {"name": "api", "uplink": True},
+        ],
+        "topology_forwards": [{"protocol": "tcp", "port": SERVICE_PORT, "namespace": "web", "to_port": 80}],
+    }
+
+
+def on(fleet, host, *argv):
+    done = fleet.on_host(host, list(argv))
+    return done.stdout.strip() if done.returncode == 0 else f"FAILED {done.returncode}: {done.stderr.strip()}"
+
+
+def host_state(fleet, host):
+    """What absent must give back exactly: links, addresses, routes, forwarding, the ruleset."""
+    return {
+        "links": on(fleet, host, "ip", "-o", "link", "show"),
+        "addresses": on(fleet, host, "ip", "-o", "address", "show").replace(" tentative", ""),  # DAD, not us
+        "routes": on(fleet, host, "ip", "route", "show") + on(fleet, host, "ip", "-6", "route", "show"),
+        "forwarding": on(fleet, host, "sysctl", "net.ipv4.conf.eth0.forwarding", "net.ipv4.conf.all.forwarding",
+                         "net.ipv6.conf.all.forwarding"),
+        "ruleset": on(fleet, host, "nft", "list", "ruleset"),
+        "namespaces": on(fleet, host, "ip", "netns", "list"),
+    }
+
+
+@pytest.fixture()
+def internet(fleet, tmp_path):
+    """IPv6 on the fake host's LAN, and a server on the internet (the controller) that says who called."""
+    host = fleet.hosts[0]
+    server_file = fleet.work / "who.py"
+    server_file.write_text(SERVER)
+    (fleet.work / "client.py").write_text(CLIENT)
+    assert fleet.controller_command(["ip", "address", "add", f"{INTERNET_V6}/64", "dev", "br0", "nodad"]).returncode == 0
+    assert on(fleet, host, "ip", "address", "add", f"{HOST_V6}/64", "dev", "eth0", "nodad") == ""
+    assert on(fleet, host, "ip", "-6", "route", "add", "default", "via", INTERNET_V6) == ""
+    server = fleet.controller_server(["python3", str(server_file), str(SERVER_PORT)])
+    time.sleep(0.3)
+    try:
+        yield host
+    finally:
+        server.kill()
+        server.wait()
+        on(fleet, host, "ip", "-6", "route", "del", "default", "via", INTERNET_V6)
+        on(fleet, host, "ip", "address", "del", f"{HOST_V6}/64", "dev", "eth0")
+        fleet.controller_command(["ip", "address", "del", f"{INTERNET_V6}/64", "dev", "br0"])
+
+
+def client(fleet, host, netns, address, port):
+    """Who the server at address:port says called it, from namespace netns of host (None: the host)."""
+    prefix = ["ip", "netns", "exec", netns] if netns else []
+    return on(fleet, host, *prefix, "python3", str(fleet.work / "client.py"), address, str(port))
+
+
+def table(fleet, host, name="outside"):
+    return on(fleet, host, "nft", "-j", "list", "table", "inet", f"linuxnet-{name}")
+
+
+def without_handles(listed):
+    return [{kind: {key: value for key, value in body.items() if key != "handle"} for kind, body in entry.items()}
+            for entry in json.loads(listed)["nftables"]]
+
+
+def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path, internet):
+    host = internet
+    before = host_state(fleet, host)
+    variables = description()
+    try:
+        built = playbook(fleet, tmp_path, play(host), variables)
+        assert built.returncode == 0, built.stdout[-4000:]
+
+        # egress: ping and TCP reach the internet, which sees the fake host's own address
+        ping = on(fleet, host, "ip", "netns", "exec", "web", "ping", "-c", "1", "-W", "2", "198.18.100.1")
+        assert "1 received" in ping, ping
+        assert client(fleet, host, "web", "198.18.100.1", SERVER_PORT) == fleet.address(host)
+        assert client(fleet, host, "api", "198.18.100.1", SERVER_PORT) == fleet.address(host)
+        assert client(fleet, host, "web", INTERNET_V6, SERVER_PORT) == HOST_V6
+        assert "198.19.200." in on(fleet, host, "ip", "-n", "api", "-o", "address", "show", "uplink")
+
+        # ingress: the forward from the internet and from the host itself (hairpin), to a server in web
+        on(fleet, host, "sh", "-c", f"ip netns exec web python3 {fleet.work}/who.py 80 >/dev/null 2>&1 &")
+        time.sleep(0.5)
+        from_internet = fleet.controller_command(["python3", str(fleet.work / "client.py"), fleet.address(host),
+                                                  str(SERVICE_PORT)])
+        assert from_internet.stdout.strip() == "198.18.100.1", from_internet.stdout + from_internet.stderr
+        from_v6_internet = fleet.controller_command(["python3", str(fleet.work / "client.py"), HOST_V6,
+                                                     str(SERVICE_PORT)])
+        assert from_v6_internet.stdout.strip() == INTERNET_V6, from_v6_internet.stdout + from_v6_internet.stderr
+        assert client(fleet, host, None, fleet.address(host), SERVICE_PORT) == fleet.address(host)
+
+        # a re-run changes nothing, and the table is byte for byte the same
+        listed = table(fleet, host)
+        assert json.loads(listed)["nftables"][1]["table"]["name"] == "linuxnet-outside"
+        again = playbook(fleet, tmp_path, play(host), variables)
+        assert again.returncode == 0 and recap(again.stdout)[host]["changed"] == 0, again.stdout[-4000:]
+        assert table(fleet, host) == listed
+
+        # drift inside the owned table is corrected
+        on(fleet, host, "nft", "add", "rule", "inet", "linuxnet-outside", "postrouting", "masquerade")
+        fixed = playbook(fleet, tmp_path, play(host), variables)
+        assert fixed.returncode == 0 and recap(fixed.stdout)[host]["changed"] == 1, fixed.stdout[-4000:]
+        assert without_handles(table(fleet, host)) == without_handles(listed)  # made anew: new handles
+    finally:
+        gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
+    assert gone.returncode == 0, gone.stdout[-4000:]
+    assert host_state(fleet, host) == before
+
+
+def test_a_table_of_that_name_made_by_another_is_left_alone(fleet, tmp_path, internet):
+    host = internet
+    variables = description("lookalike")
+    on(fleet, host, "nft", "add", "table", "inet", "linuxnet-lookalike")
+    on(fleet, host, "nft", "add", "chain", "inet", "linuxnet-lookalike", "owner")
+    on(fleet, host, "nft", "add", "rule", "inet", "linuxnet-lookalike", "owner", "accept", "comment", '"someone else"')
+    try:
+        theirs = table(fleet, host, "lookalike")
+        before = host_state(fleet, host)
+        refused = playbook(fleet, tmp_path, play(host), variables)
+        assert refused.returncode != 0
+        assert "nftables table inet linuxnet-lookalike in the host namespace exists but was not made by " \
+               "linuxnet.netns:lookalike" in refused.stdout, refused.stdout[-3000:]
+        gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
+        assert gone.returncode == 0, gone.stdout[-3000:]
+        assert table(fleet, host, "lookalike") == theirs
+        after = host_state(fleet, host)
+        assert after == before
+    finally:
+        on(fleet, host, "nft", "delete", "table", "inet", "linuxnet-lookalike")
