@@ -29,6 +29,20 @@ attributes:
     platforms: linux
 """
 
+    # Past the guard of the host's own network (plugins/module_utils/_guard.py).
+    GUARD = r"""
+options:
+  force:
+    description:
+      - The interfaces of the host namespace that carry the host's default route (IPv4 or IPv6) or the
+        address of the current Ansible connection are not re-addressed, enslaved to a bridge, moved
+        into a namespace, taken over by a macvlan in passthru mode, recreated or removed; the task
+        fails, naming the interface and what it carries, before any change.
+      - V(true) does it anyway.
+    type: bool
+    default: false
+"""
+
     # The namespace an object lives in.
     NETNS = r"""
 options:

@@ -102,6 +102,7 @@ class AddressSet:
     state: str = PRESENT
     exclusive: bool = False
     nodad: bool = False
+    force: bool = False  # past the guard of the host's own network (see _guard.py)
 
     @classmethod
     def from_params(cls, params):
@@ -112,6 +113,7 @@ class AddressSet:
             state=validate.state(params.get("state")),
             exclusive=bool(params.get("exclusive")),
             nodad=bool(params.get("nodad")),
+            force=bool(params.get("force")),
         )
 
     @property
@@ -170,6 +172,7 @@ class Bridge:
     mtu: int = None
     state: str = PRESENT
     owner: str = None
+    force: bool = False  # past the guard of the host's own network (see _guard.py)
 
     @classmethod
     def from_params(cls, params):
@@ -191,6 +194,7 @@ class Bridge:
             mtu=validate.mtu(params.get("mtu")),
             state=validate.state(params.get("state")),
             owner=params.get("owner"),
+            force=bool(params.get("force")),
         )
 
     @property

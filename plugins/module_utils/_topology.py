@@ -84,7 +84,7 @@ class Topology:
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
                  name="default", prune=False, verify=False, persistent=False, host=None, fleet=None,
-                 link_defaults=None, profile=None, forwards=None, uplink_range=None):
+                 link_defaults=None, profile=None, forwards=None, uplink_range=None, force=False):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
         if persistent:
@@ -107,6 +107,7 @@ class Topology:
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.uplink_range = uplink_range
+        self.force = force  # past the guard of the host's own network
         self.uplinks = {}  # namespace -> Uplink
         self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
         self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
@@ -129,7 +130,7 @@ class Topology:
                        params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
                        bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
                        params.get("fleet"), params.get("link_defaults"), params.get("profile"),
-                       params.get("forwards"), params.get("uplink_range"))
+                       params.get("forwards"), params.get("uplink_range"), bool(params.get("force")))
         topology.placement.require_fleet()
         return topology
 
@@ -192,7 +193,8 @@ class Topology:
     def _bridge(self, entry, index):
         where = f"bridges[{index}]"
         _known_keys(entry, BRIDGE_KEYS, where)
-        bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state, "owner": self.owner})
+        bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state, "owner": self.owner,
+                                                   "force": self.force})
         if entry.get("host") is not None:
             self.bridge_pins[(bridge.netns, bridge.name)] = _wrap(where, _host, entry["host"])
         self.bridge_addresses[(bridge.netns, bridge.name)] = tuple(
@@ -430,10 +432,10 @@ class Topology:
         for link in self.links:
             for end in (link.a, link.b):
                 if end.addresses and self._end_here(link, end):
-                    sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True))
+                    sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True, force=self.force))
         for (netns, name), addresses in self.bridge_addresses.items():
             if addresses and self.placement.here(self.placement.bridge_host[(netns, name)]):
-                sets.append(AddressSet(name, addresses, netns, nodad=True))
+                sets.append(AddressSet(name, addresses, netns, nodad=True, force=self.force))
         return sets
 
 

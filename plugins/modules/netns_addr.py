@@ -47,6 +47,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.netns
+  - linuxnet.netns.common.guard
 author:
   - linuxnet.netns developers (@linuxnet)
 """
@@ -123,6 +124,7 @@ def main():
             "state": STATE_OPTION,
             "exclusive": {"type": "bool", "default": False},
             "nodad": {"type": "bool", "default": False},
+            "force": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

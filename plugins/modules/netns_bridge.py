@@ -50,6 +50,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.netns
+  - linuxnet.netns.common.guard
 author:
   - linuxnet.netns developers (@linuxnet)
 """
@@ -114,6 +115,7 @@ def main():
             "netns": NETNS_OPTION,
             "ports": {"type": "list", "elements": "str"},
             "exclusive_ports": {"type": "bool", "default": False},
+            "force": {"type": "bool", "default": False},
             "stp": {"type": "bool"},
             "mtu": {"type": "int"},
             "state": STATE_OPTION,

@@ -106,6 +106,14 @@ options:
       - Omitted, C(100.64.0.0/10), the shared address space of RFC 6598 - meant for carrier NAT, so
         rarely routed inside a site. Hosts that use it already (Tailscale does) should give another.
     type: str
+  force:
+    description:
+      - The interfaces of the host namespace that carry the host's default route or the address of
+        the current Ansible connection are not re-addressed, enslaved, moved into a namespace, taken
+        over by a macvlan in passthru mode or removed; the task fails before any change, naming the
+        interface and what it carries. V(true) does it anyway.
+    type: bool
+    default: false
   link_defaults:
     description:
       - Settings every link starts from, under the links' and endpoints' own - C(mtu), C(shape),
@@ -374,6 +382,7 @@ def main():
             "fleet": {"type": "dict"},
             "forwards": {"type": "list", "elements": "dict", "default": []},
             "uplink_range": {"type": "str"},
+            "force": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

@@ -136,6 +136,9 @@ options:
       - Recreate the pair when an interface of that name exists but is not this pair (another peer,
         another namespace, or not a veth), or when the peer's name is taken. Addresses on the old
         interfaces are lost.
+      - Also lets the module recreate or remove a veth end in the host namespace that carries the
+        host's default route or the address of the current Ansible connection, which it otherwise
+        refuses before any change.
     type: bool
     default: false
 extends_documentation_fragment:

@@ -13,6 +13,7 @@ import resource
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import connection_address
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
@@ -121,6 +122,10 @@ class Kernel:
                     sessions[idle].close()
             if idle in self._handles:
                 self._handles[idle].release()
+
+    def connection_address(self):
+        """The host's address of the SSH connection the module runs under, from its environment."""
+        return connection_address()
 
     def nftables(self, netns):
         return nftables.NftablesSession(self.handle(netns))

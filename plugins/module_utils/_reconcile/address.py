@@ -8,6 +8,7 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
@@ -23,6 +24,8 @@ def plan_addresses(view, wanted, plan):
     after = [address for address in current if address not in to_remove] + to_add
     view.expect_addresses(wanted.netns, wanted.interface, after)
     if to_remove or to_add:
+        if not view.is_new_link(wanted.netns, wanted.interface):
+            require_unguarded(view, wanted.netns, wanted.interface, "re-address", wanted.force)
         action = CREATE if not _listed(current) else DELETE if not _listed(after) else UPDATE
         plan.add(
             KIND, wanted.target, action,

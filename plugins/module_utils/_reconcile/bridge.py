@@ -7,6 +7,7 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
@@ -26,6 +27,9 @@ def plan_bridge(view, bridge, plan):
     after = _wanted(bridge, before)
     if before == after:
         return
+    for port in set(after.get("ports") or ()) - set((before or {}).get("ports") or ()):
+        if not view.is_new_link(bridge.netns, port):
+            require_unguarded(view, bridge.netns, port, f"enslave to bridge {bridge.name!r} the", bridge.force)
     if link is None:
         view.expect_link_created(bridge.netns, bridge.name)
         # A new bridge stays down until every port is on it: while it is up, each port that comes up
@@ -101,6 +105,7 @@ def _plan_absent(view, bridge, plan):
     link = removable(view, plan, bridge, KIND)
     if link is None:
         return
+    require_unguarded(view, bridge.netns, bridge.name, "remove", bridge.force)
     before = _describe(view, bridge, link)
 
     def delete():

@@ -4,6 +4,7 @@
 """veth pairs: one request creates both ends, each directly in its namespace. Private to linuxnet.netns."""
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, veth_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import (
     CREATE,
@@ -44,6 +45,7 @@ def plan_veth(view, veth, plan):
     if problem:
         if not veth.force:
             raise ConflictError(f"{problem}; set force: true to recreate it")
+        require_unguarded(view, veth.netns, veth.name, "recreate", veth.force)
         _plan_recreate(view, veth, current, wanted, plan)
         return
     if current != wanted:
@@ -160,6 +162,9 @@ def _plan_absent(view, veth, plan):
     if not veth_marked(view, veth.owner, (netns, link), (peer_netns, peer)):
         leave_alone(plan, veth.target, veth.owner)
         return
+    require_unguarded(view, netns, link.name, "remove", veth.force)
+    if peer is not None:
+        require_unguarded(view, peer_netns, peer.name, "remove", veth.force)
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
 
     def delete():

@@ -16,6 +16,7 @@ kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, s
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import protected_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
@@ -34,6 +35,7 @@ class KernelView:
         self._processes = None
         self._by_index = {}  # netns -> {ifindex: LinkRecord}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
+        self._protected = None
 
     # namespaces
     def namespace_exists(self, netns):
@@ -263,6 +265,12 @@ class KernelView:
             return None
         link = self.link_by_index(netns, min(defaults, key=lambda route: route.metric or 0).oif)
         return link.name if link is not None else None
+
+    def protected_interfaces(self):
+        """The host interfaces the guard protects, read once per run (see _guard.py)."""
+        if self._protected is None:
+            self._protected = protected_interfaces(self, self.kernel.connection_address())
+        return self._protected
 
     def uplink_egress(self, uplink):
         """The interface an uplink's traffic leaves its router by: the one named, else the one of

@@ -8,6 +8,7 @@ door raises (AlreadyExists, KernelError).
 """
 import ipaddress
 import itertools
+import json
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
@@ -69,6 +70,10 @@ class FakeKernel:
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
         self.owner_records = {}  # what create_namespace records; namespaces added by hand have none
         self.entered = []  # every namespace a netlink session was asked for, in order
+        self.connection = None  # the host's address of the SSH connection the module runs under
+        self.records = {}  # (kind, json of key) -> record
+        self.nft_tables = {}  # (netns, family, name) -> listed objects, as the kernel lists them
+        self.nft_installed = True
 
     # building a starting state
     def add_namespace(self, name, owner=None, lo_up=True):
@@ -149,6 +154,29 @@ class FakeKernel:
     def write_sysctl(self, netns, key, value):
         self.requests.append(("sysctl", netns, key))
         self.namespaces[netns].sysctls[key] = str(value)
+
+    def connection_address(self):
+        return self.connection
+
+    def record(self, kind, key):
+        return self.records.get((kind, json.dumps(key)))
+
+    def write_record(self, kind, key, record):
+        self.requests.append(("record", kind, json.dumps(key)))
+        self.records[(kind, json.dumps(key))] = record
+
+    def remove_record(self, kind, key):
+        self.requests.append(("forget record", kind, json.dumps(key)))
+        self.records.pop((kind, json.dumps(key)), None)
+
+    def nftables_available(self):
+        return self.nft_installed
+
+    def nftables(self, netns):
+        return FakeNftables(self, netns)
+
+    def nftables_canonical(self, commands, family, table):
+        return listed_as_the_kernel_would(commands)
 
     def saved_description(self, name):
         return self.saved.get(name)
@@ -325,6 +353,35 @@ class FakeNetlink:
         if len(kept) == len(self._space.routes) and not missing_ok:
             raise KernelError(f"delete route to {dst} failed: no such object")
         self._space.routes = kept
+
+
+def listed_as_the_kernel_would(commands):
+    """The listing of what `add` commands make (the fake kernel's normal form: the objects as given)."""
+    return [{kind: dict(body)} for command in commands for kind, body in command["add"].items()]
+
+
+class FakeNftables:
+    def __init__(self, kernel, netns):
+        self._kernel = kernel
+        self._netns = netns
+
+    def table(self, family, name):
+        return self._kernel.nft_tables.get((self._netns, family, name))
+
+    def ruleset(self):
+        return [entry for (netns, _family, _name), listed in self._kernel.nft_tables.items() if netns == self._netns
+                for entry in listed]
+
+    def apply(self, commands):
+        self._kernel.requests.append(("nftables", self._netns, json.dumps(commands)))
+        for command in commands:
+            if "delete" in command:
+                table = command["delete"]["table"]
+                del self._kernel.nft_tables[(self._netns, table["family"], table["name"])]
+        added = [command for command in commands if "add" in command]
+        if added:
+            table = added[0]["add"]["table"]
+            self._kernel.nft_tables[(self._netns, table["family"], table["name"])] = listed_as_the_kernel_would(added)
 
 
 class FakeEthtool:

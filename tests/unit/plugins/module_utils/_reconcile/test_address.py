@@ -19,6 +19,9 @@ class FakeView:
     def require_link(self, netns, name):
         pass
 
+    def is_new_link(self, netns, name):
+        return False
+
     def addresses_of(self, netns, name):
         return self._addresses
 

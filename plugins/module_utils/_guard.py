@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The guard for the host's own network: the interfaces that carry the host's default route or
+the address of the current Ansible connection are not moved, enslaved, re-addressed, taken over
+or removed unless the task says force. Private to linuxnet.netns.
+"""
+
+import ipaddress
+import os
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
+
+
+def connection_address(environ=None):
+    """The host's own address of the SSH connection this module runs under (None when local)."""
+    fields = (environ if environ is not None else os.environ).get("SSH_CONNECTION", "").split()
+    if len(fields) != 4:
+        return None
+    try:
+        return ipaddress.ip_address(fields[2].split("%")[0])
+    except ValueError:
+        return None
+
+
+def protected_interfaces(view, connection=None):
+    """{interface name in the host namespace: what it carries that the host cannot lose}."""
+    protected = {}
+    for version in (4, 6):
+        name = view.default_route_interface(None, version)
+        if name is not None:
+            protected.setdefault(name, f"the host's IPv{version} default route")
+    if connection is not None:
+        for name in view.links(None):
+            if any(address.ip == connection for address in view.addresses_of(None, name)):
+                protected[name] = f"the address of the current Ansible connection ({connection})"
+    return protected
+
+
+def require_unguarded(view, netns, name, action, force):
+    """Refuse `action` (a verb phrase) on host interface `name` when the guard protects it."""
+    if force or netns is not None:
+        return
+    reason = view.protected_interfaces().get(name)
+    if reason is not None:
+        raise ConflictError(f"refusing to {action} interface {name!r}: it carries {reason}, and the host could "
+                            f"lose its network; set force: true to do it anyway")
