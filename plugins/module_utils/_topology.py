@@ -24,10 +24,13 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._outside import (
     DEFAULT_UPLINK_RANGE,
+    Child,
     Firewall,
     Forward,
+    MovedInterface,
     RecordedSysctls,
     Uplink,
+    host_interface,
     next_pair,
     uplink_range_network,
 )
@@ -43,7 +46,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import 
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
@@ -109,6 +112,8 @@ class Topology:
         self.uplink_range = uplink_range
         self.force = force  # past the guard of the host's own network
         self.uplinks = {}  # namespace -> Uplink
+        self.host_interfaces = []  # Child and MovedInterface models, in the namespaces' order
+        self.host_interface_addresses = {}  # (netns, name) -> addresses
         self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
         self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
         listed = [self._namespace(entry, index) for index, entry in enumerate(_entries(namespaces, "namespaces"))]
@@ -184,6 +189,13 @@ class Topology:
         if entry.get("uplink") not in (None, False):
             self.uplinks[name] = _wrap(f"{where} ({name})", Uplink.from_params, name, entry["uplink"], self.name,
                                        self.uplink_range or DEFAULT_UPLINK_RANGE)
+        for interface_index, interface in enumerate(_entries(entry.get("interfaces"), f"{where} ({name}) interfaces")):
+            interface_where = f"{where} ({name}) interfaces[{interface_index}]"
+            model = _wrap(interface_where, host_interface, {**interface, "netns": name, "state": self.state,
+                                                             "owner": self.owner, "force": self.force})
+            self.host_interfaces.append(model)
+            self.host_interface_addresses[(name, model.name)] = tuple(
+                _wrap(interface_where, validate.address_list, interface.get("addresses")))
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)
@@ -298,6 +310,8 @@ class Topology:
     # checks across objects
     def _check_names(self):
         owners = {}
+        for interface in self.host_interfaces:
+            _claim(owners, interface.netns, interface.name, interface.target)
         for bridge in self.bridges:
             _claim(owners, bridge.netns, bridge.name, f"bridge {bridge.name}")
         for index, link in enumerate(self.links):
@@ -405,8 +419,18 @@ class Topology:
         placement = self.placement
         return placement.link_here(link) or (placement.is_cross(link) and placement.end_host(end) == placement.host)
 
+    def children(self):
+        return [model for model in self.host_interfaces if isinstance(model, Child) and self._namespace_here(model.netns)]
+
+    def moved_interfaces(self):
+        return [model for model in self.host_interfaces
+                if isinstance(model, MovedInterface) and self._namespace_here(model.netns)]
+
+    def _namespace_here(self, netns):
+        return self.placement.here(self.placement.namespace_host[netns])
+
     def local_uplinks(self):
-        return [uplink for name, uplink in self.uplinks.items() if self.placement.here(self.placement.namespace_host[name])]
+        return [uplink for name, uplink in self.uplinks.items() if self._namespace_here(name)]
 
     def firewalls(self):
         """The owned nftables table of each router of this host's uplinks."""
@@ -436,6 +460,9 @@ class Topology:
         for (netns, name), addresses in self.bridge_addresses.items():
             if addresses and self.placement.here(self.placement.bridge_host[(netns, name)]):
                 sets.append(AddressSet(name, addresses, netns, nodad=True, force=self.force))
+        for (netns, name), addresses in self.host_interface_addresses.items():
+            if addresses and self._namespace_here(netns):
+                sets.append(AddressSet(name, addresses, netns, nodad=True))
         return sets
 
 

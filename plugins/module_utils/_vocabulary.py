@@ -51,5 +51,10 @@ OFFLOAD_FEATURES = {
                     "tx-checksum-sctp"),
     "rx_udp_gro_forwarding": ("rx-udp-gro-forwarding",),
 }
+# The modes of the children of a host interface, as the kernel numbers them.
+CHILD_MODES = {
+    "macvlan": {"private": 1, "vepa": 2, "bridge": 4, "passthru": 8},
+    "ipvlan": {"l2": 0, "l3": 1, "l3s": 2},
+}
 SHAPE_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate", "burst", "limit")
 NETEM_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt")

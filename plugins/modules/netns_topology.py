@@ -34,7 +34,14 @@ options:
         forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
         sysctls), C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
         M(linuxnet.netns.netns_route)), C(host) (an inventory hostname; omitted, the namespace is
-        on every host the task runs on) and C(uplink).
+        on every host the task runs on), C(uplink) and C(interfaces).
+      - C(interfaces) puts host interfaces in the namespace, each a mapping with C(name) (required),
+        C(kind) (C(macvlan), the default, or C(ipvlan) - a child of the host interface C(parent),
+        made straight into the namespace, in C(mode) C(bridge), C(private), C(vepa) or C(passthru)
+        for a macvlan, C(l2), C(l3) or C(l3s) for an ipvlan; or C(moved) - the host interface
+        C(name) itself, moved in, and back to the host with its addresses when the topology is
+        removed), C(addresses), and for a child C(mac) and C(mtu). Whether the kernel has the
+        link kind is asked of it, before any change.
       - C(uplink) (V(true), or a mapping) joins the namespace to the network beyond its host - a
         veth from the host (named C(up-NAMESPACE), shortened with a hash when long) to C(uplink) in
         the namespace, a point-to-point subnet, the namespace's default route through the host,

@@ -189,3 +189,68 @@ def test_the_guard_refuses_the_hosts_own_interfaces_and_force_overrides_it(fleet
         assert "198.18.120.1/24" in on(fleet, host, "ip", "-o", "address", "show", "lntg0")
     finally:
         on(fleet, host, "ip", "link", "delete", "lntg0")
+
+
+def kernel_has_link_kind(kind):
+    import subprocess
+
+    subprocess.run(["ip", "netns", "add", "lnt-kindprobe"], check=True)
+    try:
+        made = subprocess.run(["ip", "-n", "lnt-kindprobe", "link", "add", "probe0", "type", kind],
+                              capture_output=True, text=True, check=False)
+        return "Unknown device type" not in made.stderr and "not supported" not in made.stderr.lower()
+    finally:
+        subprocess.run(["ip", "netns", "delete", "lnt-kindprobe"], check=True)
+
+
+def test_a_macvlan_on_the_hosts_lan_and_a_moved_interface_that_comes_back(fleet, tmp_path):
+    host = fleet.hosts[2]
+    on(fleet, host, "ip", "link", "add", "lntspare", "type", "veth", "peer", "name", "lntspare-p")
+    on(fleet, host, "ip", "address", "add", "198.18.121.1/24", "dev", "lntspare")
+    on(fleet, host, "ip", "link", "set", "lntspare", "up")
+    variables = {
+        "topology_name": "onlan",
+        "topology_namespaces": [{"name": "lan", "interfaces": [
+            {"name": "lan0", "kind": "macvlan", "parent": "eth0", "mode": "bridge", "addresses": ["198.18.100.150/24"]},
+            {"name": "lntspare", "kind": "moved", "addresses": ["198.18.121.5/24"]},
+        ]}],
+    }
+    try:
+        before = host_state(fleet, host)
+        built = playbook(fleet, tmp_path, play(host), variables)
+        assert built.returncode == 0, built.stdout[-4000:]
+        ping = on(fleet, host, "ip", "netns", "exec", "lan", "ping", "-c", "1", "-W", "2", "198.18.100.1")
+        assert "1 received" in ping, ping  # the controller is the host's LAN neighbour
+        assert "macvlan mode bridge" in on(fleet, host, "ip", "-d", "-n", "lan", "link", "show", "lan0")
+        assert "198.18.121.5/24" in on(fleet, host, "ip", "-n", "lan", "-o", "address", "show", "lntspare")
+        assert "lntspare:" not in on(fleet, host, "ip", "-o", "link", "show")
+        again = playbook(fleet, tmp_path, play(host), variables)
+        assert again.returncode == 0 and recap(again.stdout)[host]["changed"] == 0, again.stdout[-4000:]
+
+        # passthru would take eth0 over, and eth0 carries the connection: refused before any change
+        passthru = json.loads(json.dumps(variables))
+        passthru["topology_namespaces"][0]["interfaces"][0].update(name="lan1", mode="passthru")
+        refused = playbook(fleet, tmp_path, play(host), passthru)
+        assert refused.returncode != 0
+        assert "refusing to take over (macvlan passthru) interface 'eth0'" in refused.stdout, refused.stdout[-3000:]
+    finally:
+        gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
+        assert gone.returncode == 0, gone.stdout[-4000:]
+        try:
+            assert host_state(fleet, host) == before  # lntspare back, with its address, up
+        finally:
+            on(fleet, host, "ip", "link", "delete", "lntspare")
+
+
+def test_ipvlan_is_refused_by_a_kernel_without_it_before_any_change(fleet, tmp_path):
+    if kernel_has_link_kind("ipvlan"):
+        pytest.skip("this kernel has ipvlan: the refusal cannot happen here")
+    host = fleet.hosts[2]
+    before = host_state(fleet, host)
+    variables = {"topology_name": "ipv", "topology_namespaces": [{"name": "lan", "interfaces": [
+        {"name": "ipv0", "kind": "ipvlan", "parent": "eth0", "mode": "l2"}]}]}
+    refused = playbook(fleet, tmp_path, play(host), variables)
+    assert refused.returncode != 0
+    assert "ipvlan ipv0 in namespace 'lan': this kernel has no ipvlan link kind" in refused.stdout, \
+        refused.stdout[-3000:]
+    assert host_state(fleet, host) == before

@@ -19,6 +19,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool imp
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     LOOPBACK_INDEX,
     NetlinkSession,
+    link_kind_known,
     qdisc_kind_known,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
@@ -30,6 +31,7 @@ class Kernel:
         self._netlink = {}
         self._ethtool = {}
         self._qdisc_kinds = {}
+        self._link_kinds = {}
         self._open = OrderedDict()  # namespaces whose descriptors are open, least recently used first
         self._open_budget = _namespaces_open_at_once(_raise_open_file_limit())
 
@@ -150,6 +152,12 @@ class Kernel:
         if kind not in self._qdisc_kinds:
             self._qdisc_kinds[kind] = qdisc_kind_known(kind)
         return self._qdisc_kinds[kind]
+
+    def link_kind_known(self, kind):
+        """Whether this kernel has link kind `kind` (asked once per run, in a throwaway namespace)."""
+        if kind not in self._link_kinds:
+            self._link_kinds[kind] = link_kind_known(kind)
+        return self._link_kinds[kind]
 
     def loopback_up(self, netns):
         return self.handle(netns).loopback_up()

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import traffic
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
 # a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).
@@ -103,6 +103,9 @@ class LinkRecord:
     rx_queues: int = None
     gso_max_size: int = None
     gro_max_size: int = None
+    parent_index: int = None  # a macvlan's or ipvlan's parent, in the namespace parent_nsid names
+    parent_nsid: int = None  # None: the parent is in the same namespace
+    mode: int = None  # a macvlan's or ipvlan's mode, as the kernel numbers it
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,10 @@ def _link_from(msg):
         stp = bool(data.get_attr("IFLA_BR_STP_STATE")) if data is not None else None
     if kind == "vxlan" and data is not None:
         vxlan = _vxlan_from(data)
+    child = kind in _CHILD_MODE_ATTRIBUTES
+    mode = data.get_attr(_CHILD_MODE_ATTRIBUTES[kind]) if child and data is not None else None
+    if isinstance(mode, str):  # pyroute2 names some modes
+        mode = CHILD_MODES[kind].get(mode)
     return LinkRecord(
         index=msg["index"],
         name=msg.get_attr("IFLA_IFNAME"),
@@ -158,7 +165,13 @@ def _link_from(msg):
         rx_queues=msg.get_attr("IFLA_NUM_RX_QUEUES"),
         gso_max_size=msg.get_attr("IFLA_GSO_MAX_SIZE"),
         gro_max_size=msg.get_attr("IFLA_GRO_MAX_SIZE"),
+        parent_index=msg.get_attr("IFLA_LINK") if child else None,
+        parent_nsid=msg.get_attr("IFLA_LINK_NETNSID") if child else None,
+        mode=mode,
     )
+
+
+_CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN_MODE"}
 
 
 def _vxlan_from(data):
@@ -211,6 +224,20 @@ def _route_from(msg):
 
 def qdisc_kind_known(kind):
     return traffic.qdisc_kind_known(kind, _iproute)
+
+
+def link_kind_known(kind):
+    """Whether the kernel has link kind `kind`, asked by creating one in a namespace of our own
+    (gone with the probe's socket). An incomplete request of a known kind is refused as invalid;
+    an unknown kind, once the kernel has tried to load its module, as not supported."""
+    ipr = _iproute(fileno=namespaces.scratch_netlink_fd())
+    try:
+        ipr.link("add", ifname="probe0", kind=kind)
+        return True
+    except _netlink_error() as exc:
+        return getattr(exc, "code", 0) != errno.EOPNOTSUPP
+    finally:
+        ipr.close()
 
 
 def _queue_spec(queues):
@@ -329,6 +356,15 @@ class NetlinkSession:
             spec["mtu"] = mtu
         with _request(f"create vxlan {name!r} (VNI {vni}) in {self.label}"):
             self._ipr.link("add", ifname=name, kind="vxlan", **spec)
+
+    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None):
+        """A macvlan or ipvlan child of a link of this namespace, made straight into `target`'s namespace."""
+        spec = {"link": parent_index, f"{kind}_mode": mode, "state": "up"}
+        if target is not self:
+            spec["net_ns_fd"] = target.handle.ns_fd
+        spec.update({key: value for key, value in (("address", mac), ("mtu", mtu)) if value is not None})
+        with _request(f"create {kind} {name!r} on a link of {self.label} in {target.label}"):
+            self._ipr.link("add", ifname=name, kind=kind, **spec)
 
     def set_vxlan(self, index, name, local=None, remote=None):
         """Change a vxlan's addresses in place (the kernel refuses in-place changes of VNI and port)."""

@@ -14,6 +14,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address 
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child, plan_moved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
@@ -29,6 +30,8 @@ BUILD_ORDER = (
     (lambda topology: topology.local_bridges(), plan_bridge),
     (lambda topology: topology.veths(), plan_veth),
     (lambda topology: topology.vxlans(), plan_vxlan),
+    (lambda topology: topology.moved_interfaces(), plan_moved),
+    (lambda topology: topology.children(), plan_child),
     (lambda topology: topology.end_settings(), plan_end_settings),
     (lambda topology: topology.address_sets(), plan_addresses),
     (lambda topology: topology.local_routes(), plan_route),
@@ -41,6 +44,7 @@ BUILD_ORDER = (
 TEARDOWN = (
     (lambda topology: topology.firewalls(), plan_firewall),
     (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
+    (lambda topology: topology.moved_interfaces(), plan_moved),  # back to the host before its namespace goes
     (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
     (lambda topology: [bridge for bridge in topology.local_bridges() if bridge.netns is None], plan_bridge),
     (lambda topology: topology.local_namespaces(), plan_namespace),

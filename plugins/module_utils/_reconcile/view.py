@@ -231,6 +231,9 @@ class KernelView:
     def qdisc_kind_known(self, kind):
         return self.kernel.qdisc_kind_known(kind)
 
+    def link_kind_known(self, kind):
+        return self.kernel.link_kind_known(kind)
+
     # the outside world: firewall tables, records of what was changed, the routers' egress
     def nftables_available(self):
         return self.kernel.nftables_available()

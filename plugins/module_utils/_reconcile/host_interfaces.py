@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Host interfaces in namespaces: macvlan and ipvlan children of a host interface, made straight
+into their namespace, and host interfaces moved into one and back. Private to linuxnet.netns.
+
+A moved interface loses its addresses on the way (the kernel drops them); what it had in the host
+is recorded under /run before it moves, and put back when it returns.
+"""
+
+import ipaddress
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, CHILD_MODES, where
+
+RECORD = "moved"
+
+
+def plan_child(view, child, plan):
+    if child.state == ABSENT:
+        if view.namespace_exists(child.netns) and not view.is_new_namespace(child.netns):
+            link = removable(view, plan, child, child.kind)
+            if link is not None:
+                plan.add(child.kind, child.target, DELETE, _described(child, link), None,
+                         lambda: _delete(view, child.netns, child.name))
+        return
+    if not view.link_kind_known(child.kind):
+        raise NotFoundError(f"{child.target}: this kernel has no {child.kind} link kind (asked by making one in a "
+                            f"throwaway namespace); use a macvlan instead")
+    view.require_namespace(child.netns)
+    parent = view.link(None, child.parent)
+    if parent is None:
+        raise NotFoundError(f"{child.target}: parent interface {child.parent!r} does not exist in the host namespace")
+    if child.kind == "macvlan" and child.mode == "passthru":
+        require_unguarded(view, None, child.parent, "take over (macvlan passthru)", child.force)
+    wanted = {"kind": child.kind, "parent": child.parent, "mode": child.mode, "mac": child.mac, "mtu": child.mtu}
+    link = view.existing(child.netns, child.name, child.kind) if not view.is_new_namespace(child.netns) else None
+    if link is None:
+        view.expect_link_created(child.netns, child.name)
+        plan.add(child.kind, child.target, CREATE, None, wanted, lambda: _create(view, child))
+        return
+    current = _described(child, link, view)
+    if (current["parent"], current["mode"]) != (child.parent, child.mode):
+        if not child.force:
+            raise ConflictError(f"{child.target} exists with parent {current['parent']!r} and mode "
+                                f"{current['mode']!r}; set force: true to recreate it")
+        view.expect_link_created(child.netns, child.name)
+        plan.add(child.kind, child.target, RECREATE, current, wanted,
+                 lambda: (_delete(view, child.netns, child.name), _create(view, child)))
+        return
+    changes = {key: wanted[key] for key in ("mac", "mtu") if wanted[key] is not None and wanted[key] != current[key]}
+    if changes:
+        plan.add(child.kind, child.target, UPDATE, current, {**current, **changes},
+                 lambda: _set(view, child.netns, child.name, **changes))
+
+
+def _described(child, link, view=None):
+    parent = child.parent
+    if view is not None:
+        host = view.link_by_index(None, link.parent_index) if link.parent_nsid is not None else None
+        own = view.netlink(child.netns)
+        parent = host.name if host is not None and own.netnsid_of(view.netlink(None)) == link.parent_nsid else None
+    modes = {number: name for name, number in CHILD_MODES[child.kind].items()}
+    return {"kind": link.kind, "parent": parent, "mode": modes.get(link.mode), "mac": link.mac, "mtu": link.mtu}
+
+
+def _create(view, child):
+    host = view.netlink(None)
+    host.add_child(child.name, child.kind, view.index_of(None, child.parent), child.mode_number,
+                   view.netlink(child.netns), mac=child.mac, mtu=child.mtu)
+    view.link_changed(child.netns, child.name)
+    if child.owner is not None:
+        _set(view, child.netns, child.name, alias=child.owner)
+
+
+def _set(view, netns, name, **changes):
+    view.netlink(netns).set_link(view.index_of(netns, name), name, **changes)
+    view.link_changed(netns, name)
+
+
+def _delete(view, netns, name):
+    view.netlink(netns).delete_link(view.index_of(netns, name), name)
+    view.link_changed(netns, name)
+
+
+def plan_moved(view, moved, plan):
+    key = [moved.owner, moved.name]
+    inside = None
+    if view.namespace_exists(moved.netns) and not view.is_new_namespace(moved.netns):
+        inside = view.link(moved.netns, moved.name)
+    if moved.state == ABSENT:
+        if inside is not None:
+            record = view.record(RECORD, key) or {}
+            plan.add("moved", moved.target, DELETE, {"netns": moved.netns}, {"netns": None, **record},
+                     lambda: _move_back(view, moved, record, key))
+        return
+    view.require_namespace(moved.netns)
+    if inside is not None:
+        return
+    link = view.link(None, moved.name)
+    if link is None:
+        raise NotFoundError(f"{moved.target}: interface {moved.name!r} is neither in {where(moved.netns)} nor in the "
+                            f"host namespace")
+    require_unguarded(view, None, moved.name, "move into a namespace", moved.force)
+    record = {"addresses": [str(address) for address in view.addresses_of(None, moved.name)
+                            if not (address.version == 6 and address.ip.is_link_local)], "up": link.up}
+    view.expect_link_created(moved.netns, moved.name)
+    plan.add("moved", moved.target, CREATE, {"netns": None, **record}, {"netns": moved.netns},
+             lambda: _move_in(view, moved, record, key))
+
+
+def _move_in(view, moved, record, key):
+    view.write_record(RECORD, key, record)
+    view.netlink(None).move_link(view.index_of(None, moved.name), moved.name, view.netlink(moved.netns))
+    view.link_changed(None, moved.name)
+    _set(view, moved.netns, moved.name, up=True)
+
+
+def _move_back(view, moved, record, key):
+    view.netlink(moved.netns).move_link(view.index_of(moved.netns, moved.name), moved.name, view.netlink(None))
+    view.link_changed(moved.netns, moved.name)
+    view.link_changed(None, moved.name)
+    index = view.index_of(None, moved.name)
+    host = view.netlink(None)
+    for address in record.get("addresses", []):
+        host.add_address(index, moved.name, ipaddress.ip_interface(address))
+    if record.get("up"):
+        _set(view, None, moved.name, up=True)
+    view.addresses_changed(None)
+    view.remove_record(RECORD, key)
