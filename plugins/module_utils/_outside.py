@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import Route
+from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, PRESENT, where
 
 UPLINK_KEYS = {"nat", "egress", "addresses", "router"}
@@ -69,6 +71,11 @@ class Uplink:
     def gateways(self):
         """{IP version: the router's address} that the namespace's default routes go through."""
         return {address.version: address.ip for address in reversed(self.router_addresses)}
+
+    def routes(self, state=PRESENT):
+        """The namespace's default routes, through the router's end."""
+        return [Route.from_params({"to": "default", "via": str(gateway), "netns": self.netns, "state": state})
+                for _version, gateway in sorted(self.gateways().items())]
 
     def networks(self):
         return tuple(address.network for address in self.addresses)
@@ -171,6 +178,8 @@ class Forward:
         if unknown:
             raise ValidationError(f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(FORWARD_KEYS))}")
         protocol = validate.choice(params.get("protocol") or "tcp", PROTOCOLS, "protocol")
+        if params.get("port") is None:
+            raise ValidationError("port is required: the host's port to take connections on")
         port = validate.port(params.get("port"))
         address = params.get("address")
         return cls(protocol=protocol, port=port,
@@ -387,3 +396,39 @@ def host_interface(params):
                 raise ValidationError(f"{key} is for macvlan and ipvlan children; a moved interface keeps its own")
         return MovedInterface.from_params(params)
     return Child.from_params(params)
+
+
+@dataclass(frozen=True)
+class StandaloneUplink:
+    """One namespace's uplink and its forwards as the netns_uplink module asks for them: the
+    pieces a topology's uplink expands into, owned by a name of their own (uplink-NETNS)."""
+    uplink: Uplink
+    forwards: tuple
+    name: str
+    owner: str
+    state: str = PRESENT
+
+    @classmethod
+    def from_params(cls, params):
+        netns = validate.netns_name(params.get("netns"))
+        name = f"uplink-{netns}"
+        settings = {key: params.get(key) for key in UPLINK_KEYS if params.get(key) is not None}
+        uplink = Uplink.from_params(netns, settings, name, params.get("uplink_range") or DEFAULT_UPLINK_RANGE)
+        forwards = []
+        for index, entry in enumerate(params.get("forwards") or []):
+            try:
+                forward = Forward.from_params({**entry, "namespace": netns})
+            except ValidationError as exc:
+                raise ValidationError(f"forwards[{index}]: {exc}") from None
+            if any((other.protocol, other.port) == (forward.protocol, forward.port) for other in forwards):
+                raise ValidationError(f"forwards[{index}]: {forward.protocol} port {forward.port} is forwarded twice")
+            forwards.append(forward)
+        return cls(uplink=uplink, forwards=tuple(forwards), name=name, owner=marker(name),
+                   state=validate.state(params.get("state")))
+
+    def firewall(self):
+        return Firewall(netns=self.uplink.router, owner=self.owner, topology=self.name, uplinks=(self.uplink,),
+                        forwards=tuple((forward, self.uplink) for forward in self.forwards), state=self.state)
+
+    def recorded_sysctls(self):
+        return RecordedSysctls(netns=self.uplink.router, owner=self.owner, uplinks=(self.uplink,), state=self.state)

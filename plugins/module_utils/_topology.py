@@ -267,8 +267,7 @@ class Topology:
             namespace_end = Endpoint(netns=name, name=uplink.inner, addresses=uplink.addresses, bridge=None,
                                      settings=dict(self.link_defaults))
             self.links.append(Link(router_end, namespace_end, None, default_mtu=self.link_defaults.get("mtu")))
-            for version, gateway in sorted(uplink.gateways().items()):
-                self.routes.append(Route.from_params({"to": "default", "via": str(gateway), "netns": name}))
+            self.routes.extend(uplink.routes())
 
     def _forward(self, entry, index):
         where = f"forwards[{index}]"

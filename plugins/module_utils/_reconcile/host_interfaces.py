@@ -46,7 +46,8 @@ def plan_child(view, child, plan):
     if (current["parent"], current["mode"]) != (child.parent, child.mode):
         if not child.force:
             raise ConflictError(f"{child.target} exists with parent {current['parent']!r} and mode "
-                                f"{current['mode']!r}; set force: true to recreate it")
+                                f"{current['mode']!r}, asked for parent {child.parent!r} and mode {child.mode!r}; "
+                                f"set force: true to recreate it")
         view.expect_link_created(child.netns, child.name)
         plan.add(child.kind, child.target, RECREATE, current, wanted,
                  lambda: (_delete(view, child.netns, child.name), _create(view, child)))
@@ -116,6 +117,7 @@ def _move_in(view, moved, record, key):
     view.write_record(RECORD, key, record)
     view.netlink(None).move_link(view.index_of(None, moved.name), moved.name, view.netlink(moved.netns))
     view.link_changed(None, moved.name)
+    view.link_changed(moved.netns, moved.name)
     _set(view, moved.netns, moved.name, up=True)
 
 
