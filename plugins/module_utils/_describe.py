@@ -9,10 +9,11 @@ import socket
 
 from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._outside import TABLE_PREFIX, UPLINK_INNER_NAME
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, FORWARDING_SYSCTLS
 
 _PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
 
@@ -24,6 +25,10 @@ def read_namespaces(view, params):
     result = {"names": names, "namespaces": {name: describe(view, name) for name in names}}
     if params.get("include_host"):
         result["host"] = describe(view, None)
+    if view.nftables_available():
+        result["firewall"] = {"host": owned_tables(view.nftables_ruleset(None))}
+        for name in params.get("names") or []:  # named namespaces only: listing all of a large lab costs
+            result["firewall"][name] = owned_tables(view.nftables_ruleset(name))
     result["topologies"] = {name: saved_state(view, name) for name in view.saved_names()}
     return result
 
@@ -60,7 +65,65 @@ def describe(view, netns):
         "routes": [_route(route, by_index) for route in view.routes(netns)],
         "forwarding": {f"ipv{version}": view.read_sysctl(netns, key) == "1"
                        for version, key in FORWARDING_SYSCTLS.items()},
+        "uplink": _uplink(interfaces.get(UPLINK_INNER_NAME), view.routes(netns)),
     }
+
+
+def _uplink(interface, routes):
+    """A namespace's uplink, as the collection makes it: a veth named `uplink` with the default routes."""
+    if interface is None or interface["kind"] != "veth" or interface.get("peer") is None:
+        return None
+    gateways = [str(route.gateway) for route in routes if route.dst.prefixlen == 0 and route.gateway is not None]
+    return {"router": interface["peer"]["netns"], "router_interface": interface["peer"]["name"],
+            "addresses": interface["addresses"], "gateways": gateways}
+
+
+def owned_tables(ruleset):
+    """The collection's tables in one namespace's ruleset: their owner, the sources they masquerade
+    out of which interface, and the ports they forward."""
+    tables = {}
+    for entry in ruleset:
+        kind, body = next(iter(entry.items()))
+        if kind == "table" and body.get("name", "").startswith(TABLE_PREFIX):
+            tables[(body["family"], body["name"])] = {"family": body["family"], "owner": None, "masquerade": [],
+                                                      "forwards": []}
+        elif kind == "rule" and (body.get("family"), body.get("table")) in tables:
+            _read_rule(tables[(body["family"], body["table"])], body)
+    return {name: table for (_family, name), table in tables.items()}
+
+
+def _read_rule(table, rule):
+    matches = {_match_key(expression["match"]["left"]): expression["match"]["right"]
+               for expression in rule.get("expr", []) if "match" in expression}
+    if rule.get("chain") == "owner":
+        table["owner"] = rule.get("comment")
+    elif any("masquerade" in expression for expression in rule.get("expr", [])):
+        source = matches.get("saddr", {})
+        prefix = source.get("prefix", {}) if isinstance(source, dict) else {}
+        table["masquerade"].append({"source": f"{prefix.get('addr')}/{prefix.get('len')}" if prefix else source,
+                                    "egress": matches.get("oifname")})
+    elif rule.get("chain") == "prerouting":
+        for expression in rule.get("expr", []):
+            if "dnat" in expression:
+                table["forwards"].append({"protocol": _dport_protocol(rule), "port": matches.get("dport"),
+                                          "address": matches.get("daddr"), "to_address": expression["dnat"].get("addr"),
+                                          "to_port": expression["dnat"].get("port")})
+
+
+def _dport_protocol(rule):
+    for expression in rule.get("expr", []):
+        payload = expression.get("match", {}).get("left", {}).get("payload", {})
+        if payload.get("field") == "dport":
+            return payload.get("protocol")
+    return None
+
+
+def _match_key(left):
+    if "payload" in left:
+        return left["payload"].get("field")
+    if "meta" in left:
+        return left["meta"].get("key")
+    return None
 
 
 def _interface(view, netns, link, by_index):
@@ -79,6 +142,11 @@ def _interface(view, netns, link, by_index):
     if link.kind == "veth":
         peer_netns, peer = view.peer_of(netns, link)
         entry["peer"] = {"name": peer.name, "netns": peer_netns} if peer is not None else None
+    if link.kind in CHILD_MODES:
+        modes = {number: name for name, number in CHILD_MODES[link.kind].items()}
+        parent = view.parent_in_host(netns, link)
+        entry["mode"] = modes.get(link.mode)
+        entry["parent"] = {"name": parent.name, "netns": None} if parent is not None else None
     if link.kind == "bridge":
         entry["stp"] = link.stp
         entry["ports"] = sorted(port.name for port in by_index.values() if port.master == link.index)

@@ -29,6 +29,7 @@ UPLINK_INNER_NAME = "uplink"  # the namespace's end; the router's end is named a
 DEFAULT_UPLINK_RANGE = "100.64.0.0/10"  # RFC 6598 shared address space: meant for NAT, rarely routed on a site
 UPLINK_PREFIX = 30
 TABLE_FAMILY = "inet"
+TABLE_PREFIX = "linuxnet-"
 _TABLE_SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _INTERFACE_SAFE = re.compile(r"^[A-Za-z0-9_-]+$")  # no dot: a sysctl key names the interface
 
@@ -249,8 +250,8 @@ class Firewall:
 def table_name(topology):
     """The owned table's name: linuxnet-TOPOLOGY, or a hash of a name nft would need quoted."""
     if _TABLE_SAFE.match(topology):
-        return f"linuxnet-{topology}"
-    return "linuxnet-" + hashlib.sha256(topology.encode()).hexdigest()[:16]
+        return TABLE_PREFIX + topology
+    return TABLE_PREFIX + hashlib.sha256(topology.encode()).hexdigest()[:16]
 
 
 def _ip(version):

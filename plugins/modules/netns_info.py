@@ -9,8 +9,9 @@ short_description: Describe network namespaces, their interfaces, addresses, rou
 version_added: 0.1.0
 description:
   - Reads, for every namespace or the ones named, each interface (kind, state, MTU, MAC, addresses,
-    bridge master, and for a veth its peer's name and namespace), the routes of the main table and
-    the forwarding sysctls. Changes nothing.
+    bridge master, for a veth its peer's name and namespace, for a macvlan or ipvlan its mode and
+    parent), the routes of the main table, the forwarding sysctls and the namespace's uplink; and the
+    nftables tables the collection owns, with their masquerades and port forwards. Changes nothing.
   - A veth's peer is found reliably even when interface indexes repeat across namespaces.
 options:
   names:
@@ -128,6 +129,16 @@ namespaces:
               description: Namespace of the peer; null for the namespace the module runs in.
               type: str
               sample: hub
+        mode:
+          description: For a macvlan or ipvlan, its mode (C(bridge), C(private), C(vepa), C(passthru); C(l2), C(l3), C(l3s)).
+          type: str
+          returned: for macvlan and ipvlan interfaces
+          sample: bridge
+        parent:
+          description: For a macvlan or ipvlan, the host interface it is a child of (C(name), C(netns) null); null when not in the host.
+          type: dict
+          returned: for macvlan and ipvlan interfaces
+          sample: {"name": "eth0", "netns": null}
         stp:
           description: Whether spanning tree is on. Only for bridges.
           type: bool
@@ -168,6 +179,12 @@ namespaces:
           description: Who added the route (C(kernel), C(boot), C(static), or the protocol number).
           type: str
           sample: boot
+    uplink:
+      description:
+        - The namespace's uplink (a veth named C(uplink), as M(linuxnet.netns.netns_uplink) and the
+          C(uplink) of a topology make it), or null.
+      type: dict
+      sample: {"router": null, "router_interface": "up-web", "addresses": ["198.18.110.2/30"], "gateways": ["198.18.110.1"]}
     forwarding:
       description: Whether the namespace forwards packets.
       type: dict
@@ -184,6 +201,20 @@ host:
   description: The namespace the module runs in, described like one entry of RV(namespaces), with name null.
   returned: when O(include_host=true)
   type: dict
+firewall:
+  description:
+    - The nftables tables the collection owns (named C(linuxnet-*)), in the host (C(host)) and in each
+      namespace named in O(names), by table name - the owner's marker, the sources masqueraded and
+      out of which interface, and the ports forwarded. Absent when nftables is not installed.
+  returned: when nftables is installed
+  type: dict
+  sample:
+    host:
+      linuxnet-web:
+        family: inet
+        owner: "linuxnet.netns:web"
+        masquerade: [{"source": "100.85.12.8/30", "egress": "eth0"}]
+        forwards: [{"protocol": "tcp", "port": 8080, "address": null, "to_address": "100.85.12.10", "to_port": 80}]
 topologies:
   description:
     - The persistent topologies saved on the host (by M(linuxnet.netns.netns_topology) with

@@ -83,6 +83,17 @@ def internet(fleet, tmp_path):
         fleet.controller_command(["ip", "address", "del", f"{INTERNET_V6}/64", "dev", "br0"])
 
 
+def reported(fleet, tmp_path, host, names):
+    """What netns_info says on host about namespaces `names`."""
+    path = fleet.work / f"info-{host}.json"
+    task = (f"- hosts: {host}\n  gather_facts: false\n  tasks:\n"
+            f"    - linuxnet.netns.netns_info: {{names: {json.dumps(names)}}}\n      register: info\n"
+            f"    - ansible.builtin.copy: {{content: '{{{{ info | to_json }}}}', dest: {path}}}\n")
+    done = playbook(fleet, tmp_path, task)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return json.loads(path.read_text())
+
+
 def client(fleet, host, netns, address, port):
     """Who the server at address:port says called it, from namespace netns of host (None: the host)."""
     prefix = ["ip", "netns", "exec", netns] if netns else []
@@ -124,6 +135,19 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
                                                      str(SERVICE_PORT)])
         assert from_v6_internet.stdout.strip() == INTERNET_V6, from_v6_internet.stdout + from_v6_internet.stderr
         assert client(fleet, host, None, fleet.address(host), SERVICE_PORT) == fleet.address(host)
+
+        # netns_info reports the uplink, the owned table, its masquerades and the forward
+        info = reported(fleet, tmp_path, host, ["web"])
+        uplink = info["namespaces"]["web"]["uplink"]
+        uplink["addresses"] = [address for address in uplink["addresses"] if not address.startswith("fe80:")]
+        assert uplink == {"router": None, "router_interface": "up-web",
+                          "addresses": ["198.18.110.2/30", "2001:db8:110::2/64"],
+                          "gateways": ["198.18.110.1", "2001:db8:110::1"]}
+        table_info = info["firewall"]["host"]["linuxnet-outside"]
+        assert table_info["owner"] == "linuxnet.netns:outside"
+        assert {"source": "198.18.110.0/30", "egress": "eth0"} in table_info["masquerade"]
+        assert {"protocol": "tcp", "port": SERVICE_PORT, "address": None, "to_address": "198.18.110.2",
+                "to_port": 80} in table_info["forwards"]
 
         # a re-run changes nothing, and the table is byte for byte the same
         listed = table(fleet, host)

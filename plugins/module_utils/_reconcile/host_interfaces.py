@@ -61,9 +61,8 @@ def plan_child(view, child, plan):
 def _described(child, link, view=None):
     parent = child.parent
     if view is not None:
-        host = view.link_by_index(None, link.parent_index) if link.parent_nsid is not None else None
-        own = view.netlink(child.netns)
-        parent = host.name if host is not None and own.netnsid_of(view.netlink(None)) == link.parent_nsid else None
+        host = view.parent_in_host(child.netns, link)
+        parent = host.name if host is not None else None
     modes = {number: name for name, number in CHILD_MODES[child.kind].items()}
     return {"kind": link.kind, "parent": parent, "mode": modes.get(link.mode), "mac": link.mac, "mtu": link.mtu}
 

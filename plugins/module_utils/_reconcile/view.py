@@ -346,6 +346,15 @@ class KernelView:
                 return candidate, peer
         return None, None
 
+    def parent_in_host(self, netns, link):
+        """The host link a macvlan's or ipvlan's parent is (None when it is elsewhere, or gone)."""
+        if link.parent_nsid is None or netns is None:
+            return None
+        parent = self.link_by_index(None, link.parent_index)
+        if parent is None or self.netlink(netns).netnsid_of(self.netlink(None)) != link.parent_nsid:
+            return None
+        return parent
+
     def _candidates(self, netns, hint):
         """The hint first; every other namespace (listed once per run) only if the hint is wrong."""
         if hint != netns:
