@@ -13,6 +13,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Netn
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import HAS_PYROUTE2, PYROUTE2_IMPORT_ERROR
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.rollback import Journal
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
 
 
@@ -29,11 +30,28 @@ def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
 
     def run(view):
         desired = parse(module.params)
-        extra = plan_with(view, desired, plan) or {}
+        extra = {}
+        journal = Journal(view, desired.owner) if hasattr(desired, "rollback") else None
+        if journal is not None and journal.pending:  # a run with rollback was killed: finish its rollback first
+            if module.check_mode:
+                plan.warn("a run killed midway left a rollback journal; the next real run finishes that rollback "
+                          "before it changes anything, so this prediction may fall short")
+            else:
+                extra["finished_rollback"] = journal.roll_back(view)
+                view = view.fresh()
+        extra.update(plan_with(view, desired, plan) or {})
         if not module.check_mode:
-            plan.apply()
-            if after_apply is not None:
-                extra.update(after_apply(view, desired))
+            rollback = journal if getattr(desired, "rollback", False) else None
+            try:
+                plan.apply(rollback)
+                if after_apply is not None:
+                    extra.update(after_apply(view, desired))
+            except Exception as exc:
+                if rollback is not None:
+                    exc.result = {**getattr(exc, "result", {}), **rollback.roll_back(view.fresh())}
+                raise
+            if rollback is not None:
+                rollback.clear()
         return extra
 
     extra = _guarded(module, run, plan)
@@ -64,7 +82,8 @@ def _guarded(module, function, plan):
     except NetnsError as exc:
         module.fail_json(msg=str(exc), **getattr(exc, "result", {}), **_applied(plan))
     except Exception as exc:  # a bug or an unforeseen kernel answer: say so, keep the traceback
-        module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(), **_applied(plan))
+        module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(), **getattr(exc, "result", {}),
+                         **_applied(plan))
 
 
 def _applied(plan):

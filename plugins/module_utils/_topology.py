@@ -87,7 +87,7 @@ class Topology:
 
     def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
                  name="default", prune=False, verify=False, persistent=False, host=None, fleet=None,
-                 link_defaults=None, profile=None, forwards=None, uplink_range=None, force=False):
+                 link_defaults=None, profile=None, forwards=None, uplink_range=None, force=False, rollback=False):
         self.state = validate.state(state)
         self.when_busy = validate.busy_policy(when_busy)
         if persistent:
@@ -111,6 +111,7 @@ class Topology:
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.uplink_range = uplink_range
         self.force = force  # past the guard of the host's own network
+        self.rollback = rollback  # a failed apply undoes what it changed (see _reconcile/rollback.py)
         self.uplinks = {}  # namespace -> Uplink
         self.host_interfaces = []  # Child and MovedInterface models, in the namespaces' order
         self.host_interface_addresses = {}  # (netns, name) -> addresses
@@ -135,7 +136,8 @@ class Topology:
                        params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
                        bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
                        params.get("fleet"), params.get("link_defaults"), params.get("profile"),
-                       params.get("forwards"), params.get("uplink_range"), bool(params.get("force")))
+                       params.get("forwards"), params.get("uplink_range"), bool(params.get("force")),
+                       bool(params.get("rollback")))
         topology.placement.require_fleet()
         return topology
 

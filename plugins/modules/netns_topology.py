@@ -121,6 +121,19 @@ options:
         interface and what it carries. V(true) does it anyway.
     type: bool
     default: false
+  rollback:
+    description:
+      - V(true) makes a failed apply (a kernel refusal, an nftables error, a failed verification)
+        undo what this run changed, last change first - created namespaces, links, routes and
+        addresses removed, changed addresses, routes and sysctls put back, the owned nftables table
+        back to what it held, moved interfaces back in the host. What existed before is never
+        removed; removals and recreations are not undone, and are listed as such.
+      - Each change's undo is journaled under C(/run/linuxnet-netns) before the change is made, so a
+        run killed midway is rolled back by the next run of the same topology before it plans
+        (RV(finished_rollback)).
+      - V(false) rolls forward - what was applied stays, and a re-run converges.
+    type: bool
+    default: false
   link_defaults:
     description:
       - Settings every link starts from, under the links' and endpoints' own - C(mtu), C(shape),
@@ -325,6 +338,27 @@ kept:
   type: list
   elements: dict
   sample: [{"target": "netns red", "reason": "not marked as made by linuxnet.netns:default"}]
+rolled_back:
+  description: On a failed run with O(rollback=true), the changes undone, last first.
+  returned: failure with rollback
+  type: list
+  elements: str
+not_undone:
+  description: On a failed run with O(rollback=true), the changes that have no undo (removals, recreations, link settings).
+  returned: failure with rollback
+  type: list
+  elements: str
+rollback_errors:
+  description: On a failed run with O(rollback=true), the undo steps that failed, and why.
+  returned: failure with rollback
+  type: list
+  elements: str
+finished_rollback:
+  description:
+    - The rollback of an earlier run that was killed midway, finished before this run planned, as
+      C(rolled_back), C(not_undone) and C(rollback_errors).
+  returned: when an earlier run left a rollback journal
+  type: dict
 verification:
   description: Results of the probes, when O(verify=true) and not in check mode.
   returned: when verify is true and not in check mode
@@ -390,6 +424,7 @@ def main():
             "forwards": {"type": "list", "elements": "dict", "default": []},
             "uplink_range": {"type": "str"},
             "force": {"type": "bool", "default": False},
+            "rollback": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

@@ -278,3 +278,27 @@ def test_ipvlan_is_refused_by_a_kernel_without_it_before_any_change(fleet, tmp_p
     assert "ipvlan ipv0 in namespace 'lan': this kernel has no ipvlan link kind" in refused.stdout, \
         refused.stdout[-3000:]
     assert host_state(fleet, host) == before
+
+
+@pytest.mark.parametrize("failure", ["verification", "kernel refusal"])
+def test_rollback_gives_the_host_back_as_it_was(fleet, tmp_path, internet, failure):
+    host = internet
+    variables = {**description("rollback"), "topology_rollback": True, "topology_verify": True}
+    if failure == "verification":  # a namespace that answers no ping: the last step, verification, fails
+        variables["topology_namespaces"].append({"name": "deaf", "sysctls": {"net.ipv4.icmp_echo_ignore_all": 1}})
+        addresses = (["198.18.122.1/30"], ["198.18.122.2/30"])
+    else:  # an IPv6 address where IPv6 is off: the kernel refuses it once the uplinks are made
+        variables["topology_namespaces"].append({"name": "deaf", "sysctls": {
+            "net.ipv6.conf.all.disable_ipv6": 1, "net.ipv6.conf.default.disable_ipv6": 1}})
+        addresses = (["198.18.122.1/30"], ["2001:db8:122::2/64"])
+    variables["topology_links"] = [{"endpoints": [{"netns": "web", "name": "side", "addresses": addresses[0]},
+                                                  {"netns": "deaf", "name": "side", "addresses": addresses[1]}]}]
+    before = host_state(fleet, host)
+    try:
+        failed = playbook(fleet, tmp_path, play(host), variables)
+        assert failed.returncode != 0
+        assert "rolled back: " in failed.stdout and "nftables table inet linuxnet-rollback" in failed.stdout, \
+            failed.stdout[-4000:]
+        assert host_state(fleet, host) == before
+    finally:
+        playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})

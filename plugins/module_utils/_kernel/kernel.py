@@ -147,6 +147,12 @@ class Kernel:
     def remove_record(self, kind, key):
         records.remove(kind, key)
 
+    def record_lines(self, kind, key):
+        return records.read_lines(kind, key)
+
+    def append_record_line(self, kind, key, entry):
+        records.append_line(kind, key, entry)
+
     def qdisc_kind_known(self, kind):
         """Whether this kernel has qdisc `kind` (asked once per run, in a throwaway namespace)."""
         if kind not in self._qdisc_kinds:

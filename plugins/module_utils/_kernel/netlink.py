@@ -449,6 +449,11 @@ class NetlinkSession:
         with _request(f"set route to {dst} in {self.label}"):
             self._ipr.route("replace", **self._route_spec(dst, gateway, oif, metric))
 
-    def delete_route(self, dst, metric):
-        with _request(f"delete route to {dst} in {self.label}"):
+    def delete_route(self, dst, metric, missing_ok=False):
+        try:
             self._ipr.route("del", **self._route_spec(dst, None, None, metric))
+        except _netlink_error() as exc:
+            code = getattr(exc, "code", 0)
+            if not (missing_ok and code == errno.ESRCH):
+                raise KernelError(f"delete route to {dst} in {self.label} failed: {_kernel_reason(code)} "
+                                  f"(errno {code})") from None

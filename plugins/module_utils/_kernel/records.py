@@ -40,6 +40,32 @@ def write(kind, key, record):
     os.replace(temporary, path)
 
 
+def read_lines(kind, key):
+    """The entries appended to the record of `key`, in order; a last line cut short by a killed
+    run is left out."""
+    entries = []
+    try:
+        with open(_path(kind, key), encoding="utf-8") as file:
+            for line in file:
+                try:
+                    entries.append(json.loads(line))
+                except ValueError:
+                    break
+    except FileNotFoundError:
+        pass
+    return entries
+
+
+def append_line(kind, key, entry):
+    """Append one entry, on disk before this returns (a journal: a killed run must leave it)."""
+    path = _path(kind, key)
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(json.dumps(entry, sort_keys=True) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+
+
 def remove(kind, key):
     try:
         os.unlink(_path(kind, key))

@@ -9,6 +9,7 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
@@ -31,6 +32,7 @@ def plan_addresses(view, wanted, plan):
             KIND, wanted.target, action,
             _describe(wanted, current), _describe(wanted, after),
             lambda: _apply(view, wanted, to_remove, to_add),
+            undo.addresses(wanted.netns, wanted.interface, _listed(current)),
         )
     return _listed(after)
 

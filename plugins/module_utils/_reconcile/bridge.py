@@ -9,6 +9,7 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
@@ -36,7 +37,8 @@ def plan_bridge(view, bridge, plan):
         # floods its IPv6 DAD and MLD packets to all the others, which makes building a star quadratic.
         plan.at_end(lambda: _bring_up(view, bridge))
     plan.add(KIND, bridge.target, CREATE if before is None else UPDATE, before, after,
-             lambda: _apply(view, bridge, before, after))
+             lambda: _apply(view, bridge, before, after),
+             undo.created_link(bridge.netns, bridge.name) if before is None else None)
 
 
 def _describe(view, bridge, link):

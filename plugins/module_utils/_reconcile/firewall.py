@@ -12,6 +12,7 @@ The table is the owner's when its `owner` chain holds a rule commented with the 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._outside import TABLE_FAMILY
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 
 KIND = "nftables"
@@ -45,7 +46,8 @@ def plan_firewall(view, firewall, plan):
     if current == wanted:
         return
     plan.add(KIND, firewall.target, UPDATE if current is not None else CREATE, _shown(current), _shown(wanted),
-             lambda: view.apply_nftables(firewall.netns, delete + commands))
+             lambda: view.apply_nftables(firewall.netns, delete + commands),
+             undo.nftables(firewall.netns, TABLE_FAMILY, firewall.table, current))
 
 
 def owned_by(listed, owner):

@@ -9,6 +9,7 @@ A value someone else changed since is theirs: it is not put back.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
@@ -43,7 +44,8 @@ def plan_recorded_sysctls(view, desired, plan):
             view.remove_record(RECORD, key)
 
     action = DELETE if not wanted else (CREATE if not record else UPDATE)
-    plan.add(KIND, desired.target, action, before, after, run)
+    plan.add(KIND, desired.target, action, before, after, run,
+             undo.sysctls(desired.netns, before) + undo.record(RECORD, key, record or None))
 
 
 def _read(view, netns, name):

@@ -13,6 +13,7 @@ import ipaddress
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, CHILD_MODES, where
 
@@ -40,7 +41,8 @@ def plan_child(view, child, plan):
     link = view.existing(child.netns, child.name, child.kind) if not view.is_new_namespace(child.netns) else None
     if link is None:
         view.expect_link_created(child.netns, child.name)
-        plan.add(child.kind, child.target, CREATE, None, wanted, lambda: _create(view, child))
+        plan.add(child.kind, child.target, CREATE, None, wanted, lambda: _create(view, child),
+                 undo.created_link(child.netns, child.name))
         return
     current = _described(child, link, view)
     if (current["parent"], current["mode"]) != (child.parent, child.mode):
@@ -109,7 +111,7 @@ def plan_moved(view, moved, plan):
                             if not (address.version == 6 and address.ip.is_link_local)], "up": link.up}
     view.expect_link_created(moved.netns, moved.name)
     plan.add("moved", moved.target, CREATE, {"netns": None, **record}, {"netns": moved.netns},
-             lambda: _move_in(view, moved, record, key))
+             lambda: _move_in(view, moved, record, key), undo.moved(moved.netns, moved.name, record))
 
 
 def _move_in(view, moved, record, key):
@@ -121,14 +123,19 @@ def _move_in(view, moved, record, key):
 
 
 def _move_back(view, moved, record, key):
-    view.netlink(moved.netns).move_link(view.index_of(moved.netns, moved.name), moved.name, view.netlink(None))
-    view.link_changed(moved.netns, moved.name)
-    view.link_changed(None, moved.name)
-    index = view.index_of(None, moved.name)
+    move_back(view, moved.netns, moved.name, record)
+    view.remove_record(RECORD, key)
+
+
+def move_back(view, netns, name, record):
+    """Move `name` from `netns` back to the host, with the addresses and state `record` kept."""
+    view.netlink(netns).move_link(view.index_of(netns, name), name, view.netlink(None))
+    view.link_changed(netns, name)
+    view.link_changed(None, name)
+    index = view.index_of(None, name)
     host = view.netlink(None)
     for address in record.get("addresses", []):
-        host.add_address(index, moved.name, ipaddress.ip_interface(address))
+        host.add_address(index, name, ipaddress.ip_interface(address))
     if record.get("up"):
-        _set(view, None, moved.name, up=True)
+        _set(view, None, name, up=True)
     view.addresses_changed(None)
-    view.remove_record(RECORD, key)

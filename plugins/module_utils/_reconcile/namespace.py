@@ -5,6 +5,7 @@
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
 
@@ -23,11 +24,13 @@ def plan_namespace(view, namespace, plan):
         _require_known_sysctls(view, namespace.sysctls)
         view.expect_namespace_created(namespace.name)
         after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
-        plan.add(KIND, namespace.target, CREATE, None, after, lambda: _create(view, namespace))
+        plan.add(KIND, namespace.target, CREATE, None, after, lambda: _create(view, namespace),
+                 undo.created_namespace(namespace.name))
         return
     before, after = _current_and_wanted(view, namespace)
     if before != after:
-        plan.add(KIND, namespace.target, UPDATE, before, after, lambda: _update(view, namespace, before))
+        plan.add(KIND, namespace.target, UPDATE, before, after, lambda: _update(view, namespace, before),
+                 undo.sysctls(namespace.name, before["sysctls"]))
 
 
 def _plan_removal(view, namespace, plan):

@@ -25,6 +25,7 @@ class Change:
     before: dict
     after: dict
     run: Callable = field(repr=False, compare=False)
+    undo: list = None  # steps that undo it (see undo.py); None: a change that is not undone
 
     def summary(self):
         return {"kind": self.kind, "target": self.target, "action": self.action}
@@ -42,8 +43,8 @@ class Plan:
         """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
         self._last.append(step)
 
-    def add(self, kind, target, action, before, after, run):
-        self.changes.append(Change(kind, target, action, before, after, run))
+    def add(self, kind, target, action, before, after, run, undo=None):
+        self.changes.append(Change(kind, target, action, before, after, run, undo))
 
     def warn(self, message):
         if message not in self.warnings:
@@ -56,8 +57,11 @@ class Plan:
     def changed(self):
         return bool(self.changes)
 
-    def apply(self):
+    def apply(self, journal=None):
+        """Run every change; with a journal, each change's undo steps are journaled before it runs."""
         for change in self.changes:
+            if journal is not None:
+                journal.add(change.target, change.undo)
             change.run()
             self.applied.append(change)
         for step in self._last:

@@ -8,6 +8,7 @@ interface for the same destination is corrected in place with a replace, never d
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
@@ -39,7 +40,8 @@ def plan_route(view, route, plan):
     if before == wanted:
         return
     action = CREATE if before is None else UPDATE
-    plan.add(KIND, route.target, action, before, wanted, lambda: _replace(view, route))
+    plan.add(KIND, route.target, action, before, wanted, lambda: _replace(view, route),
+             undo.route(route.netns, route.destination, route.effective_metric, before))
 
 
 def _find(view, route):

@@ -6,6 +6,7 @@ present, removed otherwise. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._validate import file_safe_name
@@ -38,4 +39,5 @@ def plan_saved(view, topology, plan):
         plan.add(KIND, target, DELETE, current, None, lambda: view.remove_saved_description(topology.name))
         return
     action = CREATE if current is None else UPDATE
-    plan.add(KIND, target, action, current, wanted, lambda: view.save_description(topology.name, wanted))
+    plan.add(KIND, target, action, current, wanted, lambda: view.save_description(topology.name, wanted),
+             undo.saved(topology.name, current if action == UPDATE else None))

@@ -32,11 +32,11 @@ BUILD_ORDER = (
     (lambda topology: topology.vxlans(), plan_vxlan),
     (lambda topology: topology.moved_interfaces(), plan_moved),
     (lambda topology: topology.children(), plan_child),
+    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
+    (lambda topology: topology.firewalls(), plan_firewall),
     (lambda topology: topology.end_settings(), plan_end_settings),
     (lambda topology: topology.address_sets(), plan_addresses),
     (lambda topology: topology.local_routes(), plan_route),
-    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
-    (lambda topology: topology.firewalls(), plan_firewall),
     (lambda topology: [topology], plan_saved),
 )
 

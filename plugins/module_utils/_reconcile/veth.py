@@ -6,6 +6,7 @@
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, veth_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import (
     CREATE,
     DELETE,
@@ -128,7 +129,7 @@ def _plan_create(view, veth, wanted, plan):
                  lambda: (_delete(view, veth.peer_netns, veth.peer), _create(view, veth)))
         return
     _expect(view, veth)
-    plan.add(KIND, veth.target, CREATE, None, wanted, lambda: _create(view, veth))
+    plan.add(KIND, veth.target, CREATE, None, wanted, lambda: _create(view, veth), undo.created_link(veth.netns, veth.name))
 
 
 def _plan_recreate(view, veth, current, wanted, plan):

@@ -260,6 +260,12 @@ class KernelView:
     def remove_record(self, kind, key):
         self.kernel.remove_record(kind, key)
 
+    def record_lines(self, kind, key):
+        return self.kernel.record_lines(kind, key)
+
+    def append_record_line(self, kind, key, entry):
+        self.kernel.append_record_line(kind, key, entry)
+
     def default_route_interface(self, netns, version):
         """The interface of the default route of `netns` for IP `version` (the lowest metric), or None."""
         defaults = [route for route in self.routes(netns)

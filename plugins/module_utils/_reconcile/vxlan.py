@@ -13,6 +13,7 @@ import secrets
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
 
@@ -37,7 +38,8 @@ def plan_vxlan(view, vxlan, plan):
     link = view.existing(vxlan.netns, vxlan.name, KIND)
     if link is None:
         view.expect_link_created(vxlan.netns, vxlan.name)
-        plan.add(KIND, vxlan.target, CREATE, None, wanted, lambda: _create(view, vxlan, wanted))
+        plan.add(KIND, vxlan.target, CREATE, None, wanted, lambda: _create(view, vxlan, wanted),
+                 undo.created_link(vxlan.netns, vxlan.name))
         return
     current = _current(view, vxlan, link, wanted)
     fixed = [key for key in ("vni", "port", "learning") if current[key] != wanted[key]]

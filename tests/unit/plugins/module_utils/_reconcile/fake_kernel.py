@@ -169,6 +169,12 @@ class FakeKernel:
         self.requests.append(("forget record", kind, json.dumps(key)))
         self.records.pop((kind, json.dumps(key)), None)
 
+    def record_lines(self, kind, key):
+        return list(self.records.get((kind, json.dumps(key)), []))
+
+    def append_record_line(self, kind, key, entry):
+        self.records.setdefault((kind, json.dumps(key)), []).append(json.loads(json.dumps(entry)))
+
     def nftables_available(self):
         return self.nft_installed
 

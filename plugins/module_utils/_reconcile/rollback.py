@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Rollback: a run with rollback journals each change's undo steps (undo.py) under /run before the
+change runs; when the run fails, the steps run in reverse order and the journal goes. A run killed
+midway leaves its journal, and the next run of the same topology finishes the rollback before it
+plans. Private to linuxnet.netns.
+
+Each step is carried out against the kernel as it is then, and a step whose object is already gone
+(or already back) does nothing: a journaled change may not have run at all.
+"""
+
+import ipaddress
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import move_back
+
+JOURNAL = "journal"
+
+
+class Journal:
+    """The undo steps of one topology's run, kept in memory and under /run."""
+
+    def __init__(self, view, owner):
+        self._view = view
+        self._key = [owner]
+        self.entries = view.record_lines(JOURNAL, self._key)
+
+    @property
+    def pending(self):
+        return bool(self.entries)
+
+    def add(self, target, steps):
+        entry = {"target": target, "steps": steps}
+        self.entries.append(entry)
+        self._view.append_record_line(JOURNAL, self._key, entry)
+
+    def clear(self):
+        if self.entries:
+            self._view.remove_record(JOURNAL, self._key)
+        self.entries = []
+
+    def roll_back(self, view):
+        """Undo every journaled change, last first; returns what was undone, what could not be, and why."""
+        report = {"rolled_back": [], "not_undone": [], "rollback_errors": []}
+        for entry in reversed(self.entries):
+            if entry["steps"] is None:
+                report["not_undone"].append(entry["target"])
+                continue
+            try:
+                for step in entry["steps"]:
+                    STEPS[step["op"]](view, step)
+                report["rolled_back"].append(entry["target"])
+            except (NetnsError, OSError) as exc:
+                report["rollback_errors"].append(f"{entry['target']}: {exc}")
+        self.clear()
+        return report
+
+
+def _fresh_link(view, netns, name):
+    if not view.kernel.namespace_exists(netns):
+        return None
+    view.link_changed(netns, name)
+    return view.link(netns, name)
+
+
+def _remove_namespace(view, step):
+    if view.kernel.namespace_exists(step["netns"]):
+        view.kill_processes([pid for pid, _command in view.processes_in(step["netns"])])
+        view.remove_namespace(step["netns"])
+
+
+def _delete_link(view, step):
+    link = _fresh_link(view, step["netns"], step["name"])
+    if link is not None:
+        view.netlink(step["netns"]).delete_link(link.index, link.name)
+        view.link_changed(step["netns"], step["name"])
+
+
+def _addresses(view, step):
+    netns, name = step["netns"], step["name"]
+    link = _fresh_link(view, netns, name)
+    if link is None:
+        return
+    view.addresses_changed(netns)
+    wanted = [ipaddress.ip_interface(address) for address in step["addresses"]]
+    current = [address for address in view.addresses_of(netns, name)
+               if not (address.version == 6 and address.ip.is_link_local)]
+    session = view.netlink(netns)
+    for address in current:
+        if address not in wanted:
+            session.delete_address(link.index, name, address)
+    for address in wanted:
+        if address not in current:
+            session.add_address(link.index, name, address, nodad=True)
+    view.addresses_changed(netns)
+
+
+def _route(view, step):
+    netns = step["netns"]
+    if not view.kernel.namespace_exists(netns):
+        return
+    session = view.netlink(netns)
+    before = step["before"]
+    if before is None:
+        session.delete_route(ipaddress.ip_network(step["to"]), step["metric"], missing_ok=True)
+    else:
+        oif = None
+        if before.get("interface") is not None:
+            link = _fresh_link(view, netns, before["interface"])
+            oif = link.index if link is not None else None
+        via = ipaddress.ip_address(before["via"]) if before.get("via") else None
+        session.replace_route(ipaddress.ip_network(before["to"]), via, oif, before["metric"])
+    view.routes_changed(netns)
+
+
+def _sysctls(view, step):
+    if not view.kernel.namespace_exists(step["netns"]):
+        return
+    for key, value in step["values"].items():
+        try:
+            view.write_sysctl(step["netns"], key, value)
+        except NetnsError:
+            if view.kernel.sysctl_known(key):
+                raise  # a key whose interface is gone has nothing to put back
+
+
+def _record(view, step):
+    if step["content"] is None:
+        view.remove_record(step["kind"], step["key"])
+    else:
+        view.write_record(step["kind"], step["key"], step["content"])
+
+
+def _nftables(view, step):
+    netns, family, table = step["netns"], step["family"], step["table"]
+    if not view.kernel.namespace_exists(netns):
+        return
+    commands = []
+    if view.nftables_table(netns, family, table) is not None:
+        commands.append({"delete": {"table": {"family": family, "name": table}}})
+    commands += [{"add": entry} for entry in step["listing"] or []]
+    if commands:
+        view.apply_nftables(netns, commands)
+
+
+def _move_back(view, step):
+    if _fresh_link(view, step["netns"], step["name"]) is not None:
+        move_back(view, step["netns"], step["name"], step["record"])
+
+
+def _saved(view, step):
+    if step["content"] is None:
+        view.remove_saved_description(step["name"])
+    else:
+        view.save_description(step["name"], step["content"])
+
+
+STEPS = {
+    "remove_namespace": _remove_namespace,
+    "delete_link": _delete_link,
+    "addresses": _addresses,
+    "route": _route,
+    "sysctls": _sysctls,
+    "record": _record,
+    "nftables": _nftables,
+    "move_back": _move_back,
+    "saved": _saved,
+}
