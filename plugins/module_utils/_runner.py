@@ -39,19 +39,14 @@ def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
             else:
                 extra["finished_rollback"] = journal.roll_back(view)
                 view = view.fresh()
-        extra.update(plan_with(view, desired, plan) or {})
-        if not module.check_mode:
-            rollback = journal if getattr(desired, "rollback", False) else None
-            try:
-                plan.apply(rollback)
-                if after_apply is not None:
-                    extra.update(after_apply(view, desired))
-            except Exception as exc:
-                if rollback is not None:
-                    exc.result = {**getattr(exc, "result", {}), **rollback.roll_back(view.fresh())}
-                raise
-            if rollback is not None:
-                rollback.clear()
+        try:
+            extra.update(plan_with(view, desired, plan) or {})
+            if not module.check_mode:
+                _apply(view, desired, plan, journal if getattr(desired, "rollback", False) else None, after_apply, extra)
+        except Exception as exc:  # a failure reports the earlier run's rollback this run finished, too
+            exc.result = {**{key: extra[key] for key in ("finished_rollback",) if key in extra},
+                          **getattr(exc, "result", {})}
+            raise
         return extra
 
     extra = _guarded(module, run, plan)
@@ -65,6 +60,21 @@ def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
     if module._diff:
         result["diff"] = plan.diff()
     module.exit_json(**result)
+
+
+def _apply(view, desired, plan, rollback, after_apply, extra):
+    """Apply the plan and run the after-apply step; with a rollback journal, a failure undoes the
+    run's changes (see _reconcile/rollback.py) and says what was undone."""
+    try:
+        plan.apply(rollback)
+        if after_apply is not None:
+            extra.update(after_apply(view, desired))
+    except Exception as exc:
+        if rollback is not None:
+            exc.result = {**getattr(exc, "result", {}), **rollback.roll_back(view.fresh())}
+        raise
+    if rollback is not None:
+        rollback.clear()
 
 
 def report(module, read):
