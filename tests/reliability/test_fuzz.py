@@ -59,6 +59,39 @@ bad_offloads = st.one_of(
     st.just({"tso": True, "tx_checksum": False}),
     st.lists(st.booleans(), max_size=2),
 )
+# Every uplink, forward and host interface below is invalid by construction: none may reach the host.
+bad_uplink = st.one_of(
+    st.sampled_from(["yes", 5, ["nat"]]),
+    st.fixed_dictionaries({"nat": st.sampled_from(["yes", 1, None, "true"])}).filter(lambda value: value["nat"] is not None),
+    st.fixed_dictionaries({"egress": bad_ifname}),
+    st.fixed_dictionaries({"router": bad_netns}),
+    st.fixed_dictionaries({"addresses": st.one_of(
+        st.sampled_from([["198.18.7.1/30"], ["198.18.7.1/30", "198.18.8.2/30"], ["198.18.7.1/30", "198.18.7.1/30"],
+                         ["198.18.7.1/30", "2001:db8:7::2/64"], "198.18.7.1/30", [[], []]]),
+        st.lists(bad_address, min_size=2, max_size=2))}),
+    st.dictionaries(st.text(max_size=6).filter(lambda key: key not in ("nat", "egress", "addresses", "router")),
+                    st.just(1), min_size=1, max_size=2),
+)
+bad_forward = st.one_of(  # the base has no uplink, so even a well-formed forward is refused
+    st.fixed_dictionaries({"port": st.one_of(st.integers(max_value=0), st.integers(min_value=65536), st.just("http"))}),
+    st.fixed_dictionaries({"port": st.just(80), "protocol": st.sampled_from(["icmp", "TCP", "", 6])}),
+    st.fixed_dictionaries({"port": st.just(80), "to_port": st.sampled_from([0, 70000, "x"])}),
+    st.fixed_dictionaries({"port": st.just(80), "address": st.sampled_from(["198.18.0.300", "x", ""])}),
+    st.fixed_dictionaries({"port": st.just(80)}),
+    st.fixed_dictionaries({}),
+)
+bad_interface = st.one_of(
+    st.fixed_dictionaries({"name": bad_ifname, "parent": st.just("lo")}),
+    st.fixed_dictionaries({"name": st.just("mv0"), "parent": bad_ifname}),
+    st.fixed_dictionaries({"name": st.just("mv0"), "kind": st.sampled_from(["vlan", "bond", "", 3]), "parent": st.just("lo")}),
+    st.fixed_dictionaries({"name": st.just("mv0"), "parent": st.just("lo"),
+                           "mode": st.sampled_from(["l2", "source", "BRIDGE", ""])}),
+    st.fixed_dictionaries({"name": st.just("mv0"), "kind": st.just("ipvlan"), "parent": st.just("lo"),
+                           "mode": st.sampled_from(["bridge", "l4"])}),
+    st.fixed_dictionaries({"name": st.just("lo"), "kind": st.just("moved"), "parent": st.just("lo")}),
+    st.fixed_dictionaries({"name": st.just("mv0"), "parent": st.just("lo"), "addresses": st.lists(bad_address, min_size=1,
+                                                                                                  max_size=2)}),
+)
 bad_queues = st.one_of(st.integers(max_value=0), st.integers(min_value=4097), st.just("many"))
 
 
@@ -189,7 +222,7 @@ def _topology(data):
         fault = data.draw(st.sampled_from([
             "ns name", "endpoint ns", "ifname", "address", "mtu", "dangling bridge", "duplicate ifname",
             "overlap", "unknown key", "route off-link", "route bad", "one endpoint", "bridge name", "not a list",
-            "shape", "offloads", "queues", "mac"]))
+            "shape", "offloads", "queues", "mac", "uplink", "forward", "interface", "uplink range"]))
         link = data.draw(st.sampled_from(description["links"]))
         end = data.draw(st.sampled_from(link["endpoints"])) if isinstance(link.get("endpoints"), list) else {}
         if fault == "ns name":
@@ -229,6 +262,15 @@ def _topology(data):
             data.draw(st.sampled_from([link, end]))["queues"] = data.draw(bad_queues)
         elif fault == "mac":
             end["mac"] = data.draw(st.sampled_from(["01:00:5e:00:00:01", "00:00:00:00:00:00", "02:00", 42]))
+        elif fault == "uplink":
+            description["namespaces"][0]["uplink"] = data.draw(bad_uplink)
+        elif fault == "forward":
+            description.setdefault("forwards", []).append({**data.draw(bad_forward), "namespace": f"{PREFIX}b"})
+        elif fault == "interface":
+            description["namespaces"][0]["interfaces"] = [data.draw(bad_interface)]
+        elif fault == "uplink range":  # with an uplink that takes its subnet from it
+            description["namespaces"][0]["uplink"] = {"nat": True}
+            description["uplink_range"] = data.draw(st.sampled_from(["198.18.0.0/31", "2001:db8::/64", "x", "198.18.0.1/24"]))
         else:
             description["namespaces"][1] = data.draw(st.sampled_from(["hub", 7, None, ["x"]]))
     return description
