@@ -193,8 +193,8 @@ class Topology:
                                        self.uplink_range or DEFAULT_UPLINK_RANGE)
         for interface_index, interface in enumerate(_entries(entry.get("interfaces"), f"{where} ({name}) interfaces")):
             interface_where = f"{where} ({name}) interfaces[{interface_index}]"
-            model = _wrap(interface_where, host_interface, {**interface, "netns": name, "state": self.state,
-                                                             "owner": self.owner, "force": self.force})
+            params = {**interface, "netns": name, "state": self.state, "owner": self.owner, "force": self.force}
+            model = _wrap(interface_where, host_interface, params)
             self.host_interfaces.append(model)
             self.host_interface_addresses[(name, model.name)] = tuple(
                 _wrap(interface_where, validate.address_list, interface.get("addresses")))
