@@ -32,6 +32,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._outside import (
     Uplink,
     host_interface,
     next_pair,
+    slots_in,
     uplink_range_network,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
@@ -248,7 +249,11 @@ class Topology:
         if set(self.uplinks) - given:
             _wrap("uplink_range", uplink_range_network, uplink_range)
         taken = {address.network for name in given for address in self.uplinks[name].router_addresses}
-        for name in sorted(set(self.uplinks) - given):
+        allocated = sorted(set(self.uplinks) - given)
+        if allocated and len(allocated) + len(taken) > slots_in(uplink_range_network(uplink_range)):
+            raise ValidationError(f"uplink_range {uplink_range} has room for {slots_in(uplink_range_network(uplink_range))} "
+                                  f"uplinks of /30, and {len(allocated)} take their subnet from it")
+        for name in allocated:
             uplink = self.uplinks[name]
             pair = (uplink.router_addresses, uplink.addresses)
             for _attempt in range(len(self.uplinks)):

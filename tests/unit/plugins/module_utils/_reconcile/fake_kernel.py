@@ -10,7 +10,7 @@ import ipaddress
 import itertools
 import json
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import QdiscRecord
@@ -149,7 +149,13 @@ class FakeKernel:
         return key in HOST_SYSCTLS
 
     def read_sysctl(self, netns, key):
-        return self.namespaces[netns].sysctls[key]
+        space = self.namespaces[netns]
+        if key not in space.sysctls:
+            interface = key.split(".")[3] if key.startswith(("net.ipv4.conf.", "net.ipv6.conf.")) else None
+            if interface is None or space.by_name(interface) is None:
+                raise NotFoundError(f"sysctl {key} does not exist")
+            space.sysctls[key] = "0"
+        return space.sysctls[key]
 
     def write_sysctl(self, netns, key, value):
         self.requests.append(("sysctl", netns, key))

@@ -1,0 +1,213 @@
+"""Uplinks, forwards, host interfaces, the guard and rollback, planned against the fake kernel."""
+import ipaddress
+import json
+
+import pytest
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import (
+    ConflictError,
+    KernelError,
+    NotFoundError,
+    ValidationError,
+)
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import RouteRecord
+from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.rollback import Journal
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+
+from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
+    FakeKernel,
+    actions,
+    converged,
+    planned,
+)
+
+TABLE = ("inet", "linuxnet-lab")
+
+
+@pytest.fixture
+def kernel():
+    """A host with eth0 carrying 198.18.200.5/24 and the default route."""
+    fake = FakeKernel()
+    host = fake.namespaces[None]
+    index = host.add_link("eth0", "device", up=True)
+    host.addresses.append((index, ipaddress.ip_interface("198.18.200.5/24")))
+    host.routes.append(RouteRecord(family=2, dst=ipaddress.ip_network("0.0.0.0/0"),
+                                   gateway=ipaddress.ip_address("198.18.200.1"), oif=index, metric=0, proto=3))
+    return fake
+
+
+def topology(state="present", **extra):
+    params = {"name": "lab", "state": state,
+              "namespaces": [{"name": "web", "uplink": {"addresses": ["198.18.110.1/30", "198.18.110.2/30"]}},
+                             {"name": "api", "uplink": True}],
+              "forwards": [{"port": 8080, "namespace": "web", "to_port": 80}], "uplink_range": "198.19.0.0/24",
+              **extra}
+    return Topology.from_params(params)
+
+
+def rules(kernel, netns=None):
+    listed = kernel.nft_tables[(netns, *TABLE)]
+    return [entry["rule"] for entry in listed if "rule" in entry]
+
+
+def test_an_uplink_is_built_in_order_then_left_alone(kernel):
+    plan = converged(kernel, plan_topology, topology())
+    kinds = [kind for kind, _action in actions(plan)]
+    assert kinds.index("veth") < kinds.index("sysctls") < kinds.index("nftables") < kinds.index("address")
+    assert kinds.index("address") < kinds.index("route")
+    assert kernel.link(None, "up-web") is not None and kernel.link("web", "uplink") is not None
+    host = kernel.namespaces[None].sysctls
+    assert host["net.ipv4.conf.eth0.forwarding"] == "1" and host["net.ipv4.conf.up-web.forwarding"] == "1"
+    assert host["net.ipv4.ip_forward"] == "0"  # only where the traffic crosses
+    owner, *others = rules(kernel)
+    assert owner["chain"] == "owner" and owner["comment"] == "linuxnet.netns:lab"
+    assert {rule["comment"] for rule in others} == {
+        "uplink web", "uplink api", "forward tcp/*:8080 to web:80 from outside", "forward tcp/*:8080 to web:80 from this host"}
+    assert not planned(kernel, plan_topology, topology()).changed
+
+
+def test_absent_puts_forwarding_back_and_removes_the_table(kernel):
+    converged(kernel, plan_topology, topology())
+    converged(kernel, plan_topology, topology("absent"))
+    assert kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] == "0"
+    assert (None, *TABLE) not in kernel.nft_tables and kernel.records == {}
+    assert kernel.link(None, "up-web") is None and "web" not in kernel.namespaces
+
+
+def test_forwarding_someone_else_turned_on_is_neither_recorded_nor_put_back(kernel):
+    kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] = "1"
+    converged(kernel, plan_topology, topology())
+    converged(kernel, plan_topology, topology("absent"))
+    assert kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] == "1"
+
+
+def test_drift_inside_the_owned_table_is_corrected(kernel):
+    converged(kernel, plan_topology, topology())
+    kernel.nft_tables[(None, *TABLE)].append({"rule": {"family": "inet", "table": "linuxnet-lab", "chain": "output",
+                                                        "expr": [{"accept": None}]}})
+    assert actions(planned(kernel, plan_topology, topology())) == [("nftables", "update")]
+
+
+def test_a_table_of_that_name_made_by_another_is_a_conflict_and_left_alone(kernel):
+    kernel.nft_tables[(None, *TABLE)] = [{"table": {"family": "inet", "name": "linuxnet-lab"}}]
+    with pytest.raises(ConflictError, match="exists but was not made by linuxnet.netns:lab"):
+        planned(kernel, plan_topology, topology())
+    plan = converged(kernel, plan_topology, topology("absent"))
+    assert plan.kept == [{"target": "nftables table inet linuxnet-lab in the host namespace",
+                          "reason": "not marked as made by linuxnet.netns:lab"}]
+    assert (None, *TABLE) in kernel.nft_tables
+
+
+def test_without_nftables_an_uplink_is_refused_before_any_change(kernel):
+    kernel.nft_installed = False
+    with pytest.raises(NotFoundError, match="nftables is not installed"):
+        planned(kernel, plan_topology, topology())
+    assert kernel.requests == []
+
+
+def test_a_host_without_a_default_route_needs_an_egress(kernel):
+    kernel.namespaces[None].routes.clear()
+    with pytest.raises(NotFoundError, match="has no default route to leave by"):
+        planned(kernel, plan_topology, topology())
+
+
+def test_firewalld_and_forward_hooks_that_drop_are_warned_about(kernel):
+    kernel.nft_tables[(None, "inet", "firewalld")] = [{"table": {"family": "inet", "name": "firewalld"}}]
+    kernel.nft_tables[(None, "ip", "filter")] = [{"chain": {"family": "ip", "table": "filter", "name": "FORWARD",
+                                                            "hook": "forward", "policy": "drop"}}]
+    warnings = planned(kernel, plan_topology, topology()).warnings
+    assert any("firewalld" in warning for warning in warnings)
+    assert any("chain FORWARD of table ip filter drops forwarded traffic" in warning for warning in warnings)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"forwards": [{"port": 80, "namespace": "db"}]}, "namespace 'db' has no uplink"),
+    ({"forwards": [{"port": 8080, "namespace": "api"}, {"port": 8080, "namespace": "web"}]},
+     "tcp port 8080 is already forwarded by forwards[0]"),
+    ({"forwards": [{"port": 80, "namespace": "web", "address": "2001:db8::1"}]}, "has no IPv6 address"),
+    ({"uplink_range": "198.19.0.0/29"}, "must be an IPv4 network of /28 or larger"),
+    ({"namespaces": [{"name": "web", "uplink": {"nat": "yes"}}]}, "uplink nat 'yes' must be true or false"),
+    ({"namespaces": [{"name": "web", "uplink": {"addresses": ["198.18.1.1/30", "198.18.2.2/30"]}}]},
+     "must be two addresses of one subnet"),
+    ({"namespaces": [{"name": "web", "uplink": True, "routes": [{"to": "default", "via": "198.18.1.1"}]}]},
+     "its uplink sets the default route"),
+    ({"namespaces": [{"name": "web", "uplink": {"router": "web"}}]}, "is the namespace itself"),
+    ({"namespaces": [{"name": "web", "interfaces": [{"name": "m0", "kind": "moved", "parent": "eth0"}]}]},
+     "parent is for macvlan and ipvlan children"),
+    ({"namespaces": [{"name": "web", "interfaces": [{"name": "m0", "parent": "eth0", "mode": "l2"}]}]},
+     "macvlan mode 'l2' must be one of"),
+])
+def test_bad_outside_world_input_is_refused_with_its_place(change, message):
+    with pytest.raises(ValidationError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        topology(**change)
+
+
+def test_uplinks_that_pick_the_same_subnet_move_on_and_a_full_range_is_refused():
+    names = [{"name": f"n{index}", "uplink": True} for index in range(4)]
+    taken = {uplink.router_addresses[0].network for uplink in
+             topology(namespaces=names, forwards=[], uplink_range="198.19.0.0/28").uplinks.values()}
+    assert len(taken) == 4
+    with pytest.raises(ValidationError, match="has room for 4 uplinks"):
+        topology(namespaces=names + [{"name": "n4", "uplink": True}], forwards=[], uplink_range="198.19.0.0/28")
+
+
+def test_the_guard_refuses_the_default_route_and_connection_interfaces_unless_forced(kernel):
+    wanted = AddressSet("eth0", (ipaddress.ip_interface("198.18.201.1/24"),))
+    with pytest.raises(ConflictError, match="refusing to re-address interface 'eth0': it carries the host's IPv4 "
+                                            "default route"):
+        planned(kernel, plan_addresses, wanted)
+    kernel.connection = ipaddress.ip_address("198.18.200.5")
+    with pytest.raises(ConflictError, match=r"the address of the current Ansible connection \(198.18.200.5\)"):
+        planned(kernel, plan_addresses, wanted)
+    assert planned(kernel, plan_addresses, AddressSet("eth0", wanted.addresses, force=True)).changed
+
+
+def test_rollback_undoes_a_run_last_change_first(kernel):
+    view = KernelView(kernel)
+    plan = Plan()
+    plan_topology(view, topology(), plan)
+    journal = Journal(view, "linuxnet.netns:lab")
+    plan.apply(journal)
+    assert journal.pending and json.loads(json.dumps(journal.entries)) == journal.entries
+    report = journal.roll_back(view.fresh())
+    assert report["rolled_back"][0].startswith("route") and report["rolled_back"][-1] == "netns web"
+    assert report["rollback_errors"] == [] and report["not_undone"] == []
+    assert set(kernel.namespaces) == {None} and kernel.link(None, "up-web") is None
+    assert kernel.nft_tables == {} and kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] == "0"
+    assert kernel.records == {}
+
+
+def test_a_journal_left_by_a_killed_run_is_finished_by_the_next(kernel):
+    view = KernelView(kernel)
+    plan = Plan()
+    plan_topology(view, topology(), plan)
+    journal = Journal(view, "linuxnet.netns:lab")
+    for change in plan.changes[:4]:  # killed after four changes
+        journal.add(change.target, change.undo)
+        change.run()
+    later = Journal(KernelView(kernel), "linuxnet.netns:lab")
+    assert later.pending and len(later.entries) == 4
+    later.roll_back(KernelView(kernel))
+    assert set(kernel.namespaces) == {None} and not Journal(KernelView(kernel), "linuxnet.netns:lab").pending
+
+
+def test_an_undo_step_that_fails_is_reported_and_the_rest_still_run(kernel, monkeypatch):
+    view = KernelView(kernel)
+    plan = Plan()
+    plan_topology(view, topology(), plan)
+    journal = Journal(view, "linuxnet.netns:lab")
+    plan.apply(journal)
+
+    def refuse(self, commands):
+        raise KernelError("nftables refused the change: busy")
+
+    monkeypatch.setattr(type(kernel.nftables(None)), "apply", refuse)
+    report = journal.roll_back(view.fresh())
+    assert report["rollback_errors"] == ["nftables table inet linuxnet-lab in the host namespace: nftables refused "
+                                         "the change: busy"]
+    assert set(kernel.namespaces) == {None}
