@@ -22,8 +22,9 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import Route
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, PRESENT, where
 
-UPLINK_KEYS = {"nat", "egress", "addresses", "router"}
-FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address"}
+UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe"}
+FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address", "probe_from"}
+ROUTER = "host"  # probe_from's name for the uplink's router
 PROTOCOLS = ("tcp", "udp")
 UPLINK_INNER_NAME = "uplink"  # the namespace's end; the router's end is named after the namespace
 DEFAULT_UPLINK_RANGE = "100.64.0.0/10"  # RFC 6598 shared address space: meant for NAT, rarely routed on a site
@@ -44,6 +45,7 @@ class Uplink:
     nat: bool = True
     egress: str = None  # None: the interface of the router's default route, read when planning
     inner: str = UPLINK_INNER_NAME
+    probe: object = None  # an outside address verification pings from the namespace
 
     @classmethod
     def from_params(cls, netns, params, topology_name, uplink_range=DEFAULT_UPLINK_RANGE):
@@ -65,9 +67,10 @@ class Uplink:
             router_addresses, addresses = _address_pair(params["addresses"])
         else:
             router_addresses, addresses = allocate_pair(topology_name, netns, uplink_range)
+        probe = params.get("probe")
         return cls(netns=netns, interface=router_interface_name(netns), router_addresses=router_addresses,
                    addresses=addresses, router=router, nat=_boolean(params.get("nat", True), "uplink nat"),
-                   egress=egress)
+                   egress=egress, probe=validate.ip_address(probe, "uplink probe") if probe is not None else None)
 
     def gateways(self):
         """{IP version: the router's address} that the namespace's default routes go through."""
@@ -172,6 +175,7 @@ class Forward:
     netns: str
     to_port: int
     address: object = None  # ipaddress address the router listens on; None: any of its own
+    probe_from: str = None  # verification connects from this namespace, or from the router (ROUTER)
 
     @classmethod
     def from_params(cls, params):
@@ -183,7 +187,13 @@ class Forward:
             raise ValidationError("port is required: the host's port to take connections on")
         port = validate.port(params.get("port"))
         address = params.get("address")
-        return cls(protocol=protocol, port=port,
+        probe_from = params.get("probe_from")
+        if probe_from is not None and probe_from != ROUTER:
+            probe_from = validate.netns_name(probe_from, "probe_from")
+        if probe_from is not None and protocol != "tcp":
+            raise ValidationError(f"probe_from {probe_from!r} needs protocol tcp: verification probes a forward by "
+                                  f"connecting to it")
+        return cls(protocol=protocol, port=port, probe_from=probe_from,
                    netns=validate.netns_name(params.get("namespace"), "forward namespace"),
                    to_port=validate.port(params["to_port"], "to_port") if params.get("to_port") is not None else port,
                    address=validate.ip_address(address, "forward address") if address is not None else None)

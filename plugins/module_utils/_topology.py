@@ -31,6 +31,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._outside import (
     RecordedSysctls,
     Uplink,
     host_interface,
+    ROUTER,
     next_pair,
     slots_in,
     uplink_range_network,
@@ -283,6 +284,8 @@ class Topology:
         if uplink is None:
             raise ValidationError(f"{where}: namespace {forward.netns!r} has no uplink to forward through; "
                                   f"give it one (uplink: {{nat: true}})")
+        if forward.probe_from not in (None, ROUTER) and forward.probe_from not in self.namespaces_named():
+            raise ValidationError(f"{where}: probe_from {forward.probe_from!r} is not a namespace of the topology")
         if forward.address is not None and uplink.address_for(forward.address.version) is None:
             raise ValidationError(f"{where}: the uplink of {forward.netns!r} has no IPv{forward.address.version} "
                                   f"address to forward {forward.address} to")
@@ -293,6 +296,12 @@ class Topology:
                 raise ValidationError(f"{where}: {forward.protocol} port {forward.port} is already forwarded by "
                                       f"forwards[{other_index}]")
         return forward
+
+    def namespaces_named(self):
+        """Every namespace the description names, before they are put in order."""
+        named = {uplink.netns for uplink in self.uplinks.values()} | {uplink.router for uplink in self.uplinks.values()}
+        named |= {bridge.netns for bridge in self.bridges} | {end.netns for link in self.links for end in (link.a, link.b)}
+        return named | {entry.get("name") for entry in self.description["namespaces"] if isinstance(entry, dict)}
 
     def _veth_params(self, link):
         return {

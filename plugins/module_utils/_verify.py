@@ -6,8 +6,10 @@ inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils._probe import ping_all
+from ansible_collections.linuxnet.netns.plugins.module_utils._outside import ROUTER
+from ansible_collections.linuxnet.netns.plugins.module_utils._probe import connect_all, ping_all
 from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import (
+    Probe,
     answered_at_all,
     matrix,
     outcomes,
@@ -35,12 +37,46 @@ def verify(view, topology):
     placement = topology.placement
     sized = [(probe, None) for probe in probes_for(topology) if _sends_from_here(placement, probe.source)]
     sized += tunnel_probes(topology)
+    sized += [(probe, None) for probe in egress_probes(topology)]
     answered = ping_all(view, [(probe.source, probe.address, size) for probe, size in sized],
                         timeout=_probe_timeout(topology))
-    verification = summarise([probe for probe, _size in sized], answered, placement.label)
+    probes = [probe for probe, _size in sized]
+    forwards = forward_probes(view, topology)
+    answered += connect_all(view, [(probe.source, probe.address, port) for probe, port in forwards])
+    probes += [probe for probe, _port in forwards]
+    verification = summarise(probes, answered, placement.label)
     if verification["unreachable"]:
         raise VerificationFailed(verification)
     return {"verification": verification}
+
+
+def egress_probes(topology):
+    """A ping from each uplink's namespace to its outside probe address."""
+    return [Probe(uplink.netns, str(uplink.probe), uplink.probe, "egress")
+            for uplink in topology.local_uplinks() if uplink.probe is not None]
+
+
+def forward_probes(view, topology):
+    """(probe, port): a TCP connection to each forward with probe_from, from that namespace or the
+    uplink's router, to the address the forward listens on (default: the router's egress address)."""
+    probes = []
+    local = {uplink.netns for uplink in topology.local_uplinks()}
+    for forward in topology.forwards:
+        if forward.probe_from is None or forward.netns not in local:
+            continue
+        uplink = topology.uplinks[forward.netns]
+        address = forward.address or _egress_address(view, uplink)
+        source = uplink.router if forward.probe_from == ROUTER else forward.probe_from
+        probes.append((Probe(source, forward.netns, address, "forward"), forward.port))
+    return probes
+
+
+def _egress_address(view, uplink):
+    addresses = [address.ip for address in view.addresses_of(uplink.router, view.uplink_egress(uplink))
+                 if not address.ip.is_link_local]
+    if not addresses:
+        raise NetnsError(f"{uplink.target}: its egress interface has no address to probe the forwards on")
+    return sorted(addresses, key=lambda ip: ip.version)[0]
 
 
 def _probe_timeout(topology):
@@ -56,12 +92,17 @@ def _sends_from_here(placement, netns):
     return placement.here(placement.namespace_host[netns])
 
 
+OUTSIDE_KINDS = ("egress", "forward")  # probes beyond the topology: in the outcomes, not in the matrix
+
+
 def summarise(probes, answered, label=node):
     unreachable = [
         {"from": label(probe.source), "to": label(probe.target), "address": str(probe.address), "kind": probe.kind}
         for probe, rtt in zip(probes, answered) if not answered_at_all(rtt)
     ]
-    return {"probes": len(probes), "failed": len(unreachable), "matrix": matrix(probes, answered, label),
+    inside = [(probe, rtt) for probe, rtt in zip(probes, answered) if probe.kind not in OUTSIDE_KINDS]
+    return {"probes": len(probes), "failed": len(unreachable),
+            "matrix": matrix([probe for probe, _rtt in inside], [rtt for _probe, rtt in inside], label),
             "unreachable": unreachable, "outcomes": outcomes(probes, answered, label)}
 
 

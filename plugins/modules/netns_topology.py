@@ -49,9 +49,10 @@ options:
         the host's egress interface. Keys - C(nat) (default V(true); V(false) routes without
         masquerade), C(egress) (the host interface the traffic leaves by; default the interface of
         the host's default route), C(addresses) (two entries - the host end's address or list of
-        addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only) and
+        addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only),
         C(router) (a namespace that routes for this one instead of the host; the uplink's host end,
-        forwarding and rules are then in that namespace).
+        forwarding and rules are then in that namespace) and C(probe) (an address beyond the host
+        that O(verify) pings from the namespace).
       - An IPv6 uplink (IPv6 addresses in C(addresses)) is masqueraded too, since a routed prefix
         needs the upstream router to route it to this host; it turns on
         C(net.ipv6.conf.all.forwarding), which stops the host taking router advertisements on
@@ -99,8 +100,10 @@ options:
     description:
       - Port forwards from the host to namespaces with an uplink, each a mapping with C(protocol)
         (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required), C(to_port)
-        (default C(port)) and C(address) (the host address to take connections on; default any
-        address of the host).
+        (default C(port)), C(address) (the host address to take connections on; default any
+        address of the host) and C(probe_from) (C(host), or a namespace of the topology, from which
+        O(verify) opens a TCP connection to the forward - to C(address), or the host's egress
+        address; the service in the namespace must be listening).
       - Reachable from outside the host and from the host itself, over IPv4 and, when the
         namespace's uplink has IPv6, IPv6.
     type: list
@@ -213,6 +216,8 @@ options:
       - After applying, ping across every link and bridge segment and along the routed paths the
         description implies, from Python inside the namespaces (no C(ping) binary needed), and fail
         if any probe gets no answer. Not done in check mode.
+      - Uplinks with a C(probe) address are pinged out of, and forwards with C(probe_from) are
+        connected to; these probes are in RV(verification.outcomes), not in the matrix.
     type: bool
     default: false
 extends_documentation_fragment:

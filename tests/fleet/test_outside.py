@@ -4,6 +4,7 @@ namespaces' ranges). Egress from a namespace reaches the internet server, which 
 host's address; a port forward reaches a server in the namespace from the internet and from the
 host itself; a re-run changes nothing; absent gives the host back exactly as it was."""
 import json
+import subprocess
 import time
 
 import pytest
@@ -114,6 +115,9 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
     before = host_state(fleet, host)
     variables = description()
     try:
+        predicted = playbook(fleet, tmp_path, play(host), variables, check=True)
+        assert predicted.returncode == 0 and recap(predicted.stdout)[host]["changed"] == 1, predicted.stdout[-3000:]
+        assert host_state(fleet, host) == before  # check mode changes nothing
         built = playbook(fleet, tmp_path, play(host), variables)
         assert built.returncode == 0, built.stdout[-4000:]
 
@@ -161,6 +165,19 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
         fixed = playbook(fleet, tmp_path, play(host), variables)
         assert fixed.returncode == 0 and recap(fixed.stdout)[host]["changed"] == 1, fixed.stdout[-4000:]
         assert without_handles(table(fleet, host)) == without_handles(listed)  # made anew: new handles
+
+        # verification pings the internet from web, and connects to forwards from the host and from api
+        probed = json.loads(json.dumps(variables))
+        probed["topology_verify"] = True
+        probed["topology_namespaces"][0]["uplink"]["probe"] = "198.18.100.1"
+        probed["topology_forwards"] += [{"port": SERVICE_PORT + 1, "namespace": "web", "to_port": 80, "probe_from": "host"},
+                                        {"port": SERVICE_PORT + 2, "namespace": "web", "to_port": 80, "probe_from": "api"}]
+        verified = playbook(fleet, tmp_path, play(host), probed)
+        assert verified.returncode == 0 and recap(verified.stdout)[host]["changed"] == 1, verified.stdout[-4000:]
+        subprocess.run(["pkill", "-f", f"{fleet.work}/who.py 80"], check=True)  # started outside the host's PIDs
+        unanswered = playbook(fleet, tmp_path, play(host), probed)  # nothing listens in web any more
+        assert unanswered.returncode != 0 and "api -> web (198.18.100.11)" in unanswered.stdout, \
+            unanswered.stdout[-3000:]
     finally:
         gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
     assert gone.returncode == 0, gone.stdout[-4000:]
@@ -216,8 +233,6 @@ def test_the_guard_refuses_the_hosts_own_interfaces_and_force_overrides_it(fleet
 
 
 def kernel_has_link_kind(kind):
-    import subprocess
-
     subprocess.run(["ip", "netns", "add", "lnt-kindprobe"], check=True)
     try:
         made = subprocess.run(["ip", "-n", "lnt-kindprobe", "link", "add", "probe0", "type", kind],
