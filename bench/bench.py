@@ -19,6 +19,9 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from fleet import fleet_case  # noqa: E402  pylint: disable=wrong-import-position
 PYTHON = sys.executable
 
 
@@ -211,6 +214,15 @@ def report(bench, args):
         goal("module peak memory (MB)", "module peak MB", None, "<= 100", top),
     ]
     goals += tree_goals(bench, args.tree_sizes)
+    if args.fleet:
+        hosts, size = args.fleet
+        shape = f"{hosts} x {size}"
+        goals.append((f"fleet build, {hosts} hosts at once / one host of {hosts * size}",
+                      ratio(bench.median("fleet build", args.fleet), bench.median("one host build", args.fleet)),
+                      "<= 1.0", shape))
+        goals.append((f"fleet teardown, {hosts} hosts at once / one host of {hosts * size}",
+                      ratio(bench.median("fleet teardown", args.fleet), bench.median("one host teardown", args.fleet)),
+                      "report", shape))
     lines = ["| goal | N | measured | target | verdict |", "|---|---|---|---|---|"]
     for name, value, target, size in goals:
         shown = f"{value:.2f}" if value is not None else "-"
@@ -226,7 +238,7 @@ def report(bench, args):
 
 
 def verdict(value, target):
-    if value is None:
+    if value is None or target == "report":
         return "-"
     bound = float(target.split()[1])
     return "met" if (value <= bound if target.startswith("<=") else value >= bound) else "missed"
@@ -316,6 +328,13 @@ def chart(bench, args):
     return "\n".join(out) + "\n"
 
 
+def _fleet_shape(text):
+    if text in ("", "0"):
+        return None
+    hosts, _times, size = text.partition("x")
+    return int(hosts), int(size)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000", type=lambda text: [int(n) for n in text.split(",")])
@@ -325,6 +344,8 @@ def main():
     parser.add_argument("--linear", type=int, default=100)
     parser.add_argument("--tree-sizes", default="1000,5000",
                         type=lambda text: [int(n) for n in text.split(",") if n] if text else [])
+    parser.add_argument("--fleet", default="4x250", type=_fleet_shape,
+                        help="HOSTSxSIZE: fake hosts of SIZE namespaces each, against one of HOSTS*SIZE; 0 skips it")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance"))
     args = parser.parse_args()
     bench = Bench(args)
@@ -339,6 +360,10 @@ def main():
     for size in args.tree_sizes:
         print(f"tree N={size}", flush=True)
         bench.tree(size)
+    if args.fleet:
+        hosts, size = args.fleet
+        print(f"fleet {hosts} hosts x {size} against one host of {hosts * size}", flush=True)
+        fleet_case(hosts, size, args.repeat, lambda what, seconds: bench.record(what, args.fleet, seconds))
     print(f"task-per-object loop N={args.loop_size}", flush=True)
     bench.loop(args.loop_size)
     for repeat in range(args.repeat):

@@ -131,6 +131,29 @@ def routed(tag, index, hops, **extra):
     return nodes[0], nodes[-1], address_of(index + last, 2), description
 
 
+def nat_uplink(tag, index):
+    """client - router - server, the client joined to the router by its uplink and masqueraded out of
+    the router's wan: the same shape as a routed hop, with NAT. The router is a namespace, so the
+    machine's own firewall and forwarding are never touched."""
+    c, router, s = ns(tag, "c"), ns(tag, "rt"), ns(tag, "s")
+    description = {"name": f"{PREFIX}{tag}", "namespaces": [
+        {"name": c, "uplink": {"router": router, "egress": "wan",
+                               "addresses": [f"198.19.{index}.1/30", f"198.19.{index}.2/30"]}},
+        {"name": router, "routes": [{"to": "default", "via": address_of(index + 1, 2)}]}],
+        "links": [{"endpoints": [{"netns": router, "name": "wan", "addresses": [subnet(index + 1, 1)]},
+                                 {"netns": s, "name": "eth0", "addresses": [subnet(index + 1, 2)]}]}]}
+    return c, s, address_of(index + 1, 2), description
+
+
+def macvlan(tag, index):
+    """client's macvlan child of a host-namespace veth end whose peer is the server's."""
+    c, s, parent = ns(tag, "c"), ns(tag, "s"), f"{PREFIX}{tag}p"
+    description = {"name": f"{PREFIX}{tag}", "namespaces": [{"name": c, "interfaces": [
+        {"name": "mv0", "parent": parent, "mode": "bridge", "addresses": [subnet(index, 1)]}]}],
+        "links": [{"endpoints": [{"name": parent}, {"netns": s, "name": "eth0", "addresses": [subnet(index, 2)]}]}]}
+    return c, s, address_of(index, 2), description
+
+
 def hand_build(description):
     """The same topology with iproute2 and sysctl, as a user would script it."""
     commands = []
@@ -247,6 +270,7 @@ def offload_state(netns, interface):
 
 
 OWNER_RECORDS = pathlib.Path("/run/linuxnet-netns/owners")
+SYSCTL_RECORDS = pathlib.Path("/run/linuxnet-netns/sysctls")
 
 
 def cleanup():
@@ -256,6 +280,9 @@ def cleanup():
             sh("ip", "netns", "delete", name, check=False)
     for record in OWNER_RECORDS.glob(f"{PREFIX}*") if OWNER_RECORDS.is_dir() else []:
         record.unlink()
+    for record in SYSCTL_RECORDS.glob("*.json") if SYSCTL_RECORDS.is_dir() else []:
+        if f'"linuxnet.netns:{PREFIX}' in record.read_text():  # what an uplink's router turned on
+            record.unlink()
 
 
 class Run:
@@ -313,6 +340,14 @@ class Run:
         hua, hub, _underlay, hinner = vxlan_path("v", index, hand=True)
         self.add(Path("vxlan tunnel (by hand)", hua, hub, hinner, hand=False))
         index += 2
+        c, s, address, description = nat_uplink("nat", index)
+        module("netns_topology", description)
+        self.add(Path("nat uplink", c, s, address, description, hand=False, latency=True))
+        index += 2
+        c, s, address, description = macvlan("mv", index)
+        module("netns_topology", description)
+        self.add(Path("macvlan", c, s, address, description, hand=False, latency=True))
+        index += 1
         for tag, rate in (("s100", "100mbit"), ("s1g", "1gbit")):
             c, s, address, description = direct(tag, index, shape={"rate": rate})
             module("netns_topology", description)
@@ -397,7 +432,8 @@ def goals(run):
                      *of("bridge hop, br_netfilter off", "direct", ">= 0.90")))
     rows.append(("routed hop / direct pair", *of("routed hop", "direct", ">= 0.85")))
     rows.append(("two routed hops / one routed hop", *of("two routed hops", "routed hop", ">= 0.85")))
-    rows.append(("NAT uplink / same path routed", None, "pending: uplinks and NAT (issue 11) are not built yet"))
+    rows.append(("NAT uplink / the same path routed without NAT", *of("nat uplink", "routed hop", ">= 0.85")))
+    rows.append(("macvlan child / direct pair", *of("macvlan", "direct", ">= 0.85"))
     rows.append(("vxlan tunnel / its veth underlay", *of("vxlan tunnel", "vxlan underlay", ">= 0.80")))
     tunnel_ok = run.facts["df at tunnel mtu passes"] and run.facts["df one byte more fails"]
     rows.append((f"DF ping at the tunnel MTU ({run.facts['tunnel mtu']}) passes, one byte more fails",

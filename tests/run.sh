@@ -73,7 +73,8 @@ stage lint ansible-lint
 stage docs bash scripts/docs.sh --check
 stage changelog antsibull-changelog lint
 stage galaxy bash tests/galaxy-roundtrip.sh "$work"
-stage bench bash bench/run.sh --sizes 10 --repeat 1 --loop-size 10 --single 3 --linear 4 --tree-sizes 10,20 --output "$work/bench"
+stage bench bash bench/run.sh --sizes 10 --repeat 1 --loop-size 10 --single 3 --linear 4 --tree-sizes 10,20 --fleet 2x5 \
+  --output "$work/bench"
 stage dataplane bash bench/run.sh dataplane --seconds 1 --repeat 1 --requests 200 --output "$work/dataplane"
 
 # Leak check: whatever the stages did, the host must hold exactly what it held before.

@@ -10,6 +10,7 @@ bring lo up, and only then bind-mount the namespace onto its name. No netlink he
 
 import ctypes
 import errno
+import hashlib
 import fcntl
 import json
 import os
@@ -205,7 +206,7 @@ def _fingerprint(name):
 def record_owner(name, owner):
     """Note that `owner` made namespace `name`, so that ownership is known without entering it."""
     os.makedirs(OWNERS_DIR, mode=0o700, exist_ok=True)
-    temporary = os.path.join(OWNERS_DIR, f".new-{os.getpid()}-{threading.get_ident()}")
+    temporary = os.path.join(OWNERS_DIR, f"{_unfinished(name)}{os.getpid()}-{threading.get_ident()}")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump({"owner": owner, "namespace": _fingerprint(name)}, handle)
     os.replace(temporary, os.path.join(OWNERS_DIR, name))
@@ -225,10 +226,20 @@ def recorded_owner(name):
 
 
 def forget_owner(name):
-    try:
-        os.unlink(os.path.join(OWNERS_DIR, name))
-    except FileNotFoundError:
-        pass
+    """Remove the record of `name`, and what a run killed while writing it left."""
+    unfinished = _unfinished(name)
+    leftovers = [entry for entry in os.listdir(OWNERS_DIR) if entry.startswith(unfinished)] \
+        if os.path.isdir(OWNERS_DIR) else []
+    for entry in [name, *leftovers]:
+        try:
+            os.unlink(os.path.join(OWNERS_DIR, entry))
+        except FileNotFoundError:
+            pass
+
+
+def _unfinished(name):
+    """The start of the names of records of `name` still being written (short: names reach 255 bytes)."""
+    return f".new-{hashlib.sha256(name.encode()).hexdigest()[:16]}-"
 
 
 def processes_by_namespace():

@@ -67,7 +67,13 @@ def append_line(kind, key, entry):
 
 
 def remove(kind, key):
-    try:
-        os.unlink(_path(kind, key))
-    except FileNotFoundError:
-        pass
+    """Remove the record, and what a run killed while writing it left."""
+    path = _path(kind, key)
+    directory, name = os.path.split(path)
+    leftovers = [entry for entry in os.listdir(directory) if entry.startswith(f"{name}.") and entry.endswith(".tmp")] \
+        if os.path.isdir(directory) else []
+    for entry in [name, *leftovers]:
+        try:
+            os.unlink(os.path.join(directory, entry))
+        except FileNotFoundError:
+            pass

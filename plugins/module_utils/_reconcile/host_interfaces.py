@@ -32,8 +32,7 @@ def plan_child(view, child, plan):
         raise NotFoundError(f"{child.target}: this kernel has no {child.kind} link kind (asked by making one in a "
                             f"throwaway namespace); use a macvlan instead")
     view.require_namespace(child.netns)
-    parent = view.link(None, child.parent)
-    if parent is None:
+    if not view.link_will_exist(None, child.parent):
         raise NotFoundError(f"{child.target}: parent interface {child.parent!r} does not exist in the host namespace")
     if child.kind == "macvlan" and child.mode == "passthru":
         require_unguarded(view, None, child.parent, "take over (macvlan passthru)", child.force)

@@ -88,8 +88,8 @@ def test_forwarding_someone_else_turned_on_is_neither_recorded_nor_put_back(kern
 
 def test_drift_inside_the_owned_table_is_corrected(kernel):
     converged(kernel, plan_topology, topology())
-    kernel.nft_tables[(None, *TABLE)].append({"rule": {"family": "inet", "table": "linuxnet-lab", "chain": "output",
-                                                        "expr": [{"accept": None}]}})
+    stray = {"family": "inet", "table": "linuxnet-lab", "chain": "output", "expr": [{"accept": None}]}
+    kernel.nft_tables[(None, *TABLE)].append({"rule": stray})
     assert actions(planned(kernel, plan_topology, topology())) == [("nftables", "update")]
 
 
