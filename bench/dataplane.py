@@ -433,7 +433,7 @@ def goals(run):
     rows.append(("routed hop / direct pair", *of("routed hop", "direct", ">= 0.85")))
     rows.append(("two routed hops / one routed hop", *of("two routed hops", "routed hop", ">= 0.85")))
     rows.append(("NAT uplink / the same path routed without NAT", *of("nat uplink", "routed hop", ">= 0.85")))
-    rows.append(("macvlan child / direct pair", *of("macvlan", "direct", ">= 0.85"))
+    rows.append(("macvlan child / direct pair", *of("macvlan", "direct", ">= 0.85")))
     rows.append(("vxlan tunnel / its veth underlay", *of("vxlan tunnel", "vxlan underlay", ">= 0.80")))
     tunnel_ok = run.facts["df at tunnel mtu passes"] and run.facts["df one byte more fails"]
     rows.append((f"DF ping at the tunnel MTU ({run.facts['tunnel mtu']}) passes, one byte more fails",
