@@ -9,6 +9,7 @@ namespace, since removing a namespace takes everything inside it along).
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Namespace, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._outside import Firewall, RecordedSysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
@@ -75,6 +76,9 @@ def plan_topology(view, topology, plan):
 def plan_prune(view, topology, plan):
     """Remove what carries this topology's marker but is no longer described, and nothing else."""
     owner = topology.owner
+    if not any(firewall.netns is None for firewall in topology.firewalls()):  # the host routes no uplink now
+        plan_firewall(view, Firewall(netns=None, owner=owner, topology=topology.name, state=ABSENT), plan)
+        plan_recorded_sysctls(view, RecordedSysctls(netns=None, owner=owner, state=ABSENT), plan)
     for name in view.all_namespaces():
         if name not in topology.namespaces and namespace_marked(view, name, owner):
             plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)

@@ -79,6 +79,17 @@ def test_absent_puts_forwarding_back_and_removes_the_table(kernel):
     assert kernel.link(None, "up-web") is None and "web" not in kernel.namespaces
 
 
+def test_prune_removes_the_table_and_forwarding_of_uplinks_no_longer_described(kernel):
+    converged(kernel, plan_topology, topology())
+    plan = converged(kernel, plan_topology, topology(namespaces=[{"name": "web"}, {"name": "api"}], forwards=[],
+                                                     prune=True))
+    assert ("nftables", "delete") in actions(plan) and ("sysctls", "delete") in actions(plan)
+    assert (None, *TABLE) not in kernel.nft_tables and kernel.link(None, "up-web") is None
+    assert kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] == "0"
+    assert not planned(kernel, plan_topology, topology(namespaces=[{"name": "web"}, {"name": "api"}], forwards=[],
+                                                       prune=True)).changed
+
+
 def test_forwarding_someone_else_turned_on_is_neither_recorded_nor_put_back(kernel):
     kernel.namespaces[None].sysctls["net.ipv4.conf.eth0.forwarding"] = "1"
     converged(kernel, plan_topology, topology())
