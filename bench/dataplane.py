@@ -274,7 +274,11 @@ SYSCTL_RECORDS = pathlib.Path("/run/linuxnet-netns/sysctls")
 
 
 def cleanup():
-    """Remove every namespace of the benchmark, and the owner records of those the collection made."""
+    """Remove every namespace and host link of the benchmark, and the records the collection made."""
+    links = sh("ip", "-o", "link", "show", check=False).stdout.splitlines()
+    for name in (line.split(": ")[1].split("@")[0] for line in links):
+        if name.startswith(PREFIX):  # a macvlan's parent: deleted now, not whenever the kernel frees its peer
+            sh("ip", "link", "delete", name, check=False)
     for name in sorted(os.listdir("/run/netns")) if os.path.isdir("/run/netns") else []:
         if name.startswith(PREFIX):
             sh("ip", "netns", "delete", name, check=False)

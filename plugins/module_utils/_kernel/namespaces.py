@@ -20,6 +20,7 @@ import threading
 from contextlib import contextmanager
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import records
 
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
@@ -228,13 +229,7 @@ def recorded_owner(name):
 def forget_owner(name):
     """Remove the record of `name`, and what a run killed while writing it left."""
     unfinished = _unfinished(name)
-    leftovers = [entry for entry in os.listdir(OWNERS_DIR) if entry.startswith(unfinished)] \
-        if os.path.isdir(OWNERS_DIR) else []
-    for entry in [name, *leftovers]:
-        try:
-            os.unlink(os.path.join(OWNERS_DIR, entry))
-        except FileNotFoundError:
-            pass
+    records.unlink_with_leftovers(OWNERS_DIR, name, lambda entry: entry.startswith(unfinished))
 
 
 def _unfinished(name):

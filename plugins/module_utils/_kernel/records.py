@@ -68,11 +68,15 @@ def append_line(kind, key, entry):
 
 def remove(kind, key):
     """Remove the record, and what a run killed while writing it left."""
-    path = _path(kind, key)
-    directory, name = os.path.split(path)
-    leftovers = [entry for entry in os.listdir(directory) if entry.startswith(f"{name}.") and entry.endswith(".tmp")] \
-        if os.path.isdir(directory) else []
-    for entry in [name, *leftovers]:
+    directory, name = os.path.split(_path(kind, key))
+    unlink_with_leftovers(directory, name, lambda entry: entry.startswith(f"{name}.") and entry.endswith(".tmp"))
+
+
+def unlink_with_leftovers(directory, name, is_leftover):
+    """Remove file `name` of `directory`, and the files of it that a writer killed midway left
+    (the entries is_leftover accepts)."""
+    entries = os.listdir(directory) if os.path.isdir(directory) else []
+    for entry in [name, *filter(is_leftover, entries)]:
         try:
             os.unlink(os.path.join(directory, entry))
         except FileNotFoundError:
