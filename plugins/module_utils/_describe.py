@@ -13,7 +13,11 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._outside import TAB
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, FORWARDING_SYSCTLS
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+    CHILD_MODES,
+    FORWARDING_SYSCTLS,
+    child_mode_name,
+)
 
 _PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
 
@@ -143,9 +147,8 @@ def _interface(view, netns, link, by_index):
         peer_netns, peer = view.peer_of(netns, link)
         entry["peer"] = {"name": peer.name, "netns": peer_netns} if peer is not None else None
     if link.kind in CHILD_MODES:
-        modes = {number: name for name, number in CHILD_MODES[link.kind].items()}
         parent = view.parent_in_host(netns, link)
-        entry["mode"] = modes.get(link.mode)
+        entry["mode"] = child_mode_name(link.kind, link.mode)
         entry["parent"] = {"name": parent.name, "netns": None} if parent is not None else None
     if link.kind == "bridge":
         entry["stp"] = link.stp

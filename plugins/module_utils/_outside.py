@@ -198,6 +198,11 @@ class Forward:
                    to_port=validate.port(params["to_port"], "to_port") if params.get("to_port") is not None else port,
                    address=validate.ip_address(address, "forward address") if address is not None else None)
 
+    def clashes(self, other):
+        """Both take the same protocol and port on an address they share (None: every address)."""
+        return (self.protocol, self.port) == (other.protocol, other.port) and (
+            None in (self.address, other.address) or self.address == other.address)
+
     @property
     def label(self):
         listen = f"[{self.address}]" if self.address is not None and self.address.version == 6 else self.address
@@ -431,7 +436,7 @@ class StandaloneUplink:
                 forward = Forward.from_params({**entry, "namespace": netns})
             except ValidationError as exc:
                 raise ValidationError(f"forwards[{index}]: {exc}") from None
-            if any((other.protocol, other.port) == (forward.protocol, forward.port) for other in forwards):
+            if any(other.clashes(forward) for other in forwards):
                 raise ValidationError(f"forwards[{index}]: {forward.protocol} port {forward.port} is forwarded twice")
             forwards.append(forward)
         return cls(uplink=uplink, forwards=tuple(forwards), name=name, owner=marker(name),

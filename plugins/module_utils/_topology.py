@@ -121,10 +121,10 @@ class Topology:
         self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
         listed = [self._namespace(entry, index) for index, entry in enumerate(_entries(namespaces, "namespaces"))]
         self._add_uplinks(namespaces)
+        self._order_namespaces(listed)
         self.forwards = []
         for index, entry in enumerate(_entries(forwards, "forwards")):
             self.forwards.append(self._forward(entry, index))
-        self._order_namespaces(listed)
         self._check_names()
         self._check_bridges_referenced()
         self._check_segments()
@@ -247,13 +247,13 @@ class Topology:
         given = {entry["name"] for entry in namespaces or [] if isinstance(entry.get("uplink"), dict)
                  and entry["uplink"].get("addresses") is not None}
         uplink_range = self.uplink_range or DEFAULT_UPLINK_RANGE
-        if set(self.uplinks) - given:
-            _wrap("uplink_range", uplink_range_network, uplink_range)
         taken = {address.network for name in given for address in self.uplinks[name].router_addresses}
         allocated = sorted(set(self.uplinks) - given)
-        if allocated and len(allocated) + len(taken) > slots_in(uplink_range_network(uplink_range)):
-            raise ValidationError(f"uplink_range {uplink_range} has room for {slots_in(uplink_range_network(uplink_range))} "
-                                  f"uplinks of /30, and {len(allocated)} take their subnet from it")
+        if allocated:
+            room = slots_in(_wrap("uplink_range", uplink_range_network, uplink_range))
+            if len(allocated) + len(taken) > room:
+                raise ValidationError(f"uplink_range {uplink_range} has room for {room} uplinks of /30, and "
+                                      f"{len(allocated)} take their subnet from it")
         for name in allocated:
             uplink = self.uplinks[name]
             pair = (uplink.router_addresses, uplink.addresses)
@@ -284,24 +284,16 @@ class Topology:
         if uplink is None:
             raise ValidationError(f"{where}: namespace {forward.netns!r} has no uplink to forward through; "
                                   f"give it one (uplink: {{nat: true}})")
-        if forward.probe_from not in (None, ROUTER) and forward.probe_from not in self.namespaces_named():
+        if forward.probe_from not in (None, ROUTER) and forward.probe_from not in self.namespaces:
             raise ValidationError(f"{where}: probe_from {forward.probe_from!r} is not a namespace of the topology")
         if forward.address is not None and uplink.address_for(forward.address.version) is None:
             raise ValidationError(f"{where}: the uplink of {forward.netns!r} has no IPv{forward.address.version} "
                                   f"address to forward {forward.address} to")
         for other_index, other in enumerate(self.forwards):
-            if self.uplinks[other.netns].router == uplink.router and \
-                    (other.protocol, other.port) == (forward.protocol, forward.port) and \
-                    (None in (other.address, forward.address) or other.address == forward.address):
+            if self.uplinks[other.netns].router == uplink.router and other.clashes(forward):
                 raise ValidationError(f"{where}: {forward.protocol} port {forward.port} is already forwarded by "
                                       f"forwards[{other_index}]")
         return forward
-
-    def namespaces_named(self):
-        """Every namespace the description names, before they are put in order."""
-        named = {uplink.netns for uplink in self.uplinks.values()} | {uplink.router for uplink in self.uplinks.values()}
-        named |= {bridge.netns for bridge in self.bridges} | {end.netns for link in self.links for end in (link.a, link.b)}
-        return named | {entry.get("name") for entry in self.description["namespaces"] if isinstance(entry, dict)}
 
     def _veth_params(self, link):
         return {
@@ -447,24 +439,23 @@ class Topology:
     def local_uplinks(self):
         return [uplink for name, uplink in self.uplinks.items() if self._namespace_here(name)]
 
+    def _local_uplinks_by_router(self):
+        routers = {}
+        for uplink in self.local_uplinks():
+            routers.setdefault(uplink.router, []).append(uplink)
+        return routers
+
     def firewalls(self):
         """The owned nftables table of each router of this host's uplinks."""
-        routers = {}
-        for uplink in self.local_uplinks():
-            routers.setdefault(uplink.router, []).append(uplink)
-        local = {uplink.netns for uplink in self.local_uplinks()}
         return [Firewall(netns=router, owner=self.owner, topology=self.name, uplinks=tuple(uplinks),
                          forwards=tuple((forward, self.uplinks[forward.netns]) for forward in self.forwards
-                                        if forward.netns in local and self.uplinks[forward.netns].router == router),
+                                        if self.uplinks[forward.netns] in uplinks),
                          state=self.state)
-                for router, uplinks in routers.items()]
+                for router, uplinks in self._local_uplinks_by_router().items()]
 
     def recorded_sysctls(self):
-        routers = {}
-        for uplink in self.local_uplinks():
-            routers.setdefault(uplink.router, []).append(uplink)
         return [RecordedSysctls(netns=router, owner=self.owner, uplinks=tuple(uplinks), state=self.state)
-                for router, uplinks in routers.items()]
+                for router, uplinks in self._local_uplinks_by_router().items()]
 
     def address_sets(self):
         sets = []

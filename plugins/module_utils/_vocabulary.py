@@ -56,5 +56,12 @@ CHILD_MODES = {
     "macvlan": {"private": 1, "vepa": 2, "bridge": 4, "passthru": 8},
     "ipvlan": {"l2": 0, "l3": 1, "l3s": 2},
 }
+
+
+def child_mode_name(kind, number):
+    """A macvlan's or ipvlan's mode by name, from the kernel's number (None when unknown)."""
+    return next((name for name, known in CHILD_MODES.get(kind, {}).items() if known == number), None)
+
+
 SHAPE_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate", "burst", "limit")
 NETEM_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt")

@@ -74,11 +74,10 @@ class NftablesSession:
         """Every table, chain and rule of the namespace, as listed objects without handles."""
         return _listed(self._handle.run(lambda: _run_here([{"list": {"ruleset": None}}])))
 
-    def table(self, family, name):
-        """The objects of one table (table, chains, rules, ...), or None when it does not exist."""
-        listed = [entry for entry in self.ruleset()
-                  if _table_of(entry) == (family, name)]
-        return listed or None
+
+def table_in(ruleset, family, name):
+    """The objects of one table of a listed ruleset (table, chains, rules), or None when it has none."""
+    return [entry for entry in ruleset if _table_of(entry) == (family, name)] or None
 
 
 def _table_of(entry):

@@ -15,7 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._guard import requi
 from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, CHILD_MODES, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, child_mode_name, where
 
 RECORD = "moved"
 
@@ -25,7 +25,7 @@ def plan_child(view, child, plan):
         if view.namespace_exists(child.netns) and not view.is_new_namespace(child.netns):
             link = removable(view, plan, child, child.kind)
             if link is not None:
-                plan.add(child.kind, child.target, DELETE, _described(child, link), None,
+                plan.add(child.kind, child.target, DELETE, _described(view, child, link), None,
                          lambda: _delete(view, child.netns, child.name))
         return
     if not view.link_kind_known(child.kind):
@@ -43,7 +43,7 @@ def plan_child(view, child, plan):
         plan.add(child.kind, child.target, CREATE, None, wanted, lambda: _create(view, child),
                  undo.created_link(child.netns, child.name))
         return
-    current = _described(child, link, view)
+    current = _described(view, child, link)
     if (current["parent"], current["mode"]) != (child.parent, child.mode):
         if not child.force:
             raise ConflictError(f"{child.target} exists with parent {current['parent']!r} and mode "
@@ -59,13 +59,10 @@ def plan_child(view, child, plan):
                  lambda: _set(view, child.netns, child.name, **changes))
 
 
-def _described(child, link, view=None):
-    parent = child.parent
-    if view is not None:
-        host = view.parent_in_host(child.netns, link)
-        parent = host.name if host is not None else None
-    modes = {number: name for name, number in CHILD_MODES[child.kind].items()}
-    return {"kind": link.kind, "parent": parent, "mode": modes.get(link.mode), "mac": link.mac, "mtu": link.mtu}
+def _described(view, child, link):
+    parent = view.parent_in_host(child.netns, link)
+    return {"kind": link.kind, "parent": parent.name if parent is not None else None,
+            "mode": child_mode_name(link.kind, link.mode), "mac": link.mac, "mtu": link.mtu}
 
 
 def _create(view, child):

@@ -18,6 +18,7 @@ kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, s
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import protected_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.nftables import table_in
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
 
@@ -36,6 +37,7 @@ class KernelView:
         self._by_index = {}  # netns -> {ifindex: LinkRecord}, built from the links when first asked
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
         self._protected = None
+        self._rulesets = {}  # netns -> its nftables ruleset, as listed
 
     # namespaces
     def namespace_exists(self, netns):
@@ -240,15 +242,19 @@ class KernelView:
 
     def nftables_table(self, netns, family, name):
         """The listed objects of one table (without handles), or None when there is no such table."""
-        return self.kernel.nftables(netns).table(family, name)
+        return table_in(self.nftables_ruleset(netns), family, name)
 
     def nftables_ruleset(self, netns):
-        return self.kernel.nftables(netns).ruleset()
+        """The namespace's whole ruleset, listed once per run (again after a change through the view)."""
+        if netns not in self._rulesets:
+            self._rulesets[netns] = self.kernel.nftables(netns).ruleset()
+        return self._rulesets[netns]
 
     def nftables_canonical(self, commands, family, name):
         return self.kernel.nftables_canonical(commands, family, name)
 
     def apply_nftables(self, netns, commands):
+        self._rulesets.pop(netns, None)
         self.kernel.nftables(netns).apply(commands)
 
     def record(self, kind, key):

@@ -377,9 +377,6 @@ class FakeNftables:
         self._kernel = kernel
         self._netns = netns
 
-    def table(self, family, name):
-        return self._kernel.nft_tables.get((self._netns, family, name))
-
     def ruleset(self):
         return [entry for (netns, _family, _name), listed in self._kernel.nft_tables.items() if netns == self._netns
                 for entry in listed]
