@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_read import PlainSocket
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
@@ -34,6 +35,7 @@ _IFA_F_NODAD = 0x02
 _IFF_UP = 0x1
 _RTN_UNICAST = 1
 _ZERO_MAC = "00:00:00:00:00:00"
+_NSID_NOT_ASSIGNED = 0xFFFFFFFF  # -1 as pyroute2 decodes it (unsigned)
 
 
 def _iproute(**arguments):
@@ -133,40 +135,56 @@ class RouteRecord:
     proto: int
 
 
+class _Attributes:
+    """A message's attributes by name (the first of each), decoded only when asked for: one pass
+    over the message rather than one per attribute, as pyroute2's get_attr makes."""
+
+    def __init__(self, msg):
+        self._slots = {}
+        for slot in msg["attrs"] if msg is not None else ():
+            self._slots.setdefault(slot[0], slot)
+
+    def __getitem__(self, name):
+        slot = self._slots.get(name)
+        return None if slot is None else slot[1]
+
+
 def _link_from(msg):
-    info = msg.get_attr("IFLA_LINKINFO")
-    kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
+    attrs = _Attributes(msg)
+    info = _Attributes(attrs["IFLA_LINKINFO"])
+    kind = info["IFLA_INFO_KIND"]
+    data = info["IFLA_INFO_DATA"]
     stp = vxlan = None
-    data = info.get_attr("IFLA_INFO_DATA") if info is not None else None
     if kind == "bridge":
-        stp = bool(data.get_attr("IFLA_BR_STP_STATE")) if data is not None else None
+        stp = bool(_Attributes(data)["IFLA_BR_STP_STATE"]) if data is not None else None
     if kind == "vxlan" and data is not None:
-        vxlan = _vxlan_from(data)
+        vxlan = _vxlan_from(_Attributes(data))
     child = kind in _CHILD_MODE_ATTRIBUTES
-    mode = data.get_attr(_CHILD_MODE_ATTRIBUTES[kind]) if child and data is not None else None
+    mode = _Attributes(data)[_CHILD_MODE_ATTRIBUTES[kind]] if child and data is not None else None
     if isinstance(mode, str):  # pyroute2 names some modes
         mode = CHILD_MODES[kind].get(mode)
+    name = attrs["IFLA_IFNAME"]
     return LinkRecord(
         index=msg["index"],
-        name=msg.get_attr("IFLA_IFNAME"),
-        kind=kind or ("loopback" if msg.get_attr("IFLA_IFNAME") == "lo" else "device"),
+        name=name,
+        kind=kind or ("loopback" if name == "lo" else "device"),
         up=bool(msg["flags"] & _IFF_UP),
-        operstate=msg.get_attr("IFLA_OPERSTATE"),
-        mtu=msg.get_attr("IFLA_MTU"),
-        mac=msg.get_attr("IFLA_ADDRESS"),
-        master=msg.get_attr("IFLA_MASTER"),
-        peer_index=msg.get_attr("IFLA_LINK") if kind == "veth" else None,
-        peer_nsid=msg.get_attr("IFLA_LINK_NETNSID") if kind == "veth" else None,
+        operstate=attrs["IFLA_OPERSTATE"],
+        mtu=attrs["IFLA_MTU"],
+        mac=attrs["IFLA_ADDRESS"],
+        master=attrs["IFLA_MASTER"],
+        peer_index=attrs["IFLA_LINK"] if kind == "veth" else None,
+        peer_nsid=attrs["IFLA_LINK_NETNSID"] if kind == "veth" else None,
         stp=stp,
-        alias=msg.get_attr("IFLA_IFALIAS"),
+        alias=attrs["IFLA_IFALIAS"],
         vxlan=vxlan,
-        txqueuelen=msg.get_attr("IFLA_TXQLEN"),
-        tx_queues=msg.get_attr("IFLA_NUM_TX_QUEUES"),
-        rx_queues=msg.get_attr("IFLA_NUM_RX_QUEUES"),
-        gso_max_size=msg.get_attr("IFLA_GSO_MAX_SIZE"),
-        gro_max_size=msg.get_attr("IFLA_GRO_MAX_SIZE"),
-        parent_index=msg.get_attr("IFLA_LINK") if child else None,
-        parent_nsid=msg.get_attr("IFLA_LINK_NETNSID") if child else None,
+        txqueuelen=attrs["IFLA_TXQLEN"],
+        tx_queues=attrs["IFLA_NUM_TX_QUEUES"],
+        rx_queues=attrs["IFLA_NUM_RX_QUEUES"],
+        gso_max_size=attrs["IFLA_GSO_MAX_SIZE"],
+        gro_max_size=attrs["IFLA_GRO_MAX_SIZE"],
+        parent_index=attrs["IFLA_LINK"] if child else None,
+        parent_nsid=attrs["IFLA_LINK_NETNSID"] if child else None,
         mode=mode,
     )
 
@@ -176,16 +194,16 @@ _CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN
 
 def _vxlan_from(data):
     def address(*names):
-        found = [data.get_attr(name) for name in names]
+        found = [data[name] for name in names]
         found = [value for value in found if value]
         return ipaddress.ip_address(found[0]) if found else None
 
     return VxlanRecord(
-        vni=data.get_attr("IFLA_VXLAN_ID"),
+        vni=data["IFLA_VXLAN_ID"],
         local=address("IFLA_VXLAN_LOCAL", "IFLA_VXLAN_LOCAL6"),
         remote=address("IFLA_VXLAN_GROUP", "IFLA_VXLAN_GROUP6"),
-        port=data.get_attr("IFLA_VXLAN_PORT"),
-        learning=bool(data.get_attr("IFLA_VXLAN_LEARNING")),
+        port=data["IFLA_VXLAN_PORT"],
+        learning=bool(data["IFLA_VXLAN_LEARNING"]),
     )
 
 
@@ -199,25 +217,26 @@ def _vxlan_addresses(local, remote):
 
 
 def _address_from(msg):
-    local = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
+    attrs = _Attributes(msg)
+    local = attrs["IFA_LOCAL"] or attrs["IFA_ADDRESS"]
     return AddressRecord(
         index=msg["index"],
         interface=ipaddress.ip_interface(f"{local}/{msg['prefixlen']}"),
     )
 
 
-def _route_from(msg):
+def _route_from(msg, attrs):
     family = msg["family"]
-    dst = msg.get_attr("RTA_DST")
+    dst = attrs["RTA_DST"]
     if dst is None:
         dst = "0.0.0.0" if family == socket.AF_INET else "::"
-    gateway = msg.get_attr("RTA_GATEWAY")
+    gateway = attrs["RTA_GATEWAY"]
     return RouteRecord(
         family=family,
         dst=ipaddress.ip_network(f"{dst}/{msg['dst_len']}"),
         gateway=ipaddress.ip_address(gateway) if gateway else None,
-        oif=msg.get_attr("RTA_OIF"),
-        metric=msg.get_attr("RTA_PRIORITY") or 0,
+        oif=attrs["RTA_OIF"],
+        metric=attrs["RTA_PRIORITY"] or 0,
         proto=msg["proto"],
     )
 
@@ -253,12 +272,14 @@ _SETTING_ATTRIBUTES = {"mac": "address", "txqueuelen": "txqlen", "gso_max_size":
 
 
 class NetlinkSession:
-    """Netlink requests inside the namespace of one NetnsHandle; the socket opens on first use."""
+    """Netlink requests inside the namespace of one NetnsHandle. Reads go over a plain socket
+    (netlink_read.py), changes through IPRoute; each socket opens on first use."""
 
     def __init__(self, handle):
         self.handle = handle
         self.label = where(handle.name)
         self._netlink = None
+        self._reader = None
 
     @property
     def _ipr(self):
@@ -266,44 +287,74 @@ class NetlinkSession:
             self._netlink = _iproute() if self.handle.name is None else _iproute(fileno=self.handle.netlink_fd())
         return self._netlink
 
+    @property
+    def _read(self):
+        if self._reader is None:
+            self._reader = PlainSocket(self.handle.netlink_fd())
+        return self._reader
+
     def close(self):
-        """Close the socket; the session opens a new one if it is used again."""
+        """Close the sockets; the session opens new ones if it is used again."""
         if self._netlink is not None:
             self._netlink.close()
             self._netlink = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     # reading
     def links(self):
+        from pyroute2.netlink.rtnl import RTM_GETLINK
+        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+
         with _request(f"list links in {self.label}"):
-            return [_link_from(msg) for msg in self._ipr.get_links()]
+            return [_link_from(msg) for msg in self._read.dump(ifinfmsg(), RTM_GETLINK)]
 
     def addresses(self):
+        from pyroute2.netlink.rtnl import RTM_GETADDR
+        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+
         with _request(f"list addresses in {self.label}"):
-            return [_address_from(msg) for msg in self._ipr.get_addr()]
+            return [_address_from(msg) for msg in self._read.dump(ifaddrmsg(), RTM_GETADDR)]
 
     def routes(self):
         """Unicast routes of the main table, IPv4 and IPv6."""
+        from pyroute2.netlink.rtnl import RTM_GETROUTE
+        from pyroute2.netlink.rtnl.rtmsg import rtmsg
+
         result = []
         for family in (socket.AF_INET, socket.AF_INET6):
+            request = rtmsg()
+            request["family"] = family
             with _request(f"list routes in {self.label}"):
-                messages = self._ipr.get_routes(family=family)
+                messages = self._read.dump(request, RTM_GETROUTE)
             for msg in messages:
-                table = msg.get_attr("RTA_TABLE") or msg["table"]
+                attrs = _Attributes(msg)
+                table = attrs["RTA_TABLE"] or msg["table"]
                 if table == MAIN_TABLE and msg["type"] == _RTN_UNICAST:
-                    result.append(_route_from(msg))
+                    result.append(_route_from(msg, attrs))
         return result
 
     def netnsid_of(self, other):
         """The id under which this namespace knows `other` (None when it has given it none)."""
+        from pyroute2.netlink.rtnl import RTM_GETNSID
+        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
+
+        request = nsidmsg()
+        request["attrs"] = [("NETNSA_FD", other.handle.ns_fd)]
         with _request(f"look up the id of {other.label} in {self.label}"):
-            reply = self._ipr.get_netnsid(fd=other.handle.ns_fd)
-        nsid = reply.get("nsid") if isinstance(reply, dict) else None
-        return nsid if nsid is not None and nsid >= 0 else None
+            nsid = _Attributes(self._read.get(request, RTM_GETNSID))["NETNSA_NSID"]
+        return nsid if nsid is not None and 0 <= nsid < _NSID_NOT_ASSIGNED else None
 
     def link_named(self, name):
         """The one link called `name`, asked for alone (no dump), or None."""
+        from pyroute2.netlink.rtnl import RTM_GETLINK
+        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+
+        request = ifinfmsg()
+        request["attrs"] = [("IFLA_IFNAME", name)]
         try:
-            return _link_from(self._ipr.link("get", ifname=name)[0])
+            return _link_from(self._read.get(request, RTM_GETLINK))
         except _netlink_error() as exc:
             if getattr(exc, "code", 0) == errno.ENODEV:
                 return None

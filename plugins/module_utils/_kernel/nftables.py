@@ -5,7 +5,7 @@
 
 Debian's python3-nftables binding when the interpreter has it, else the `nft -j` command: both
 speak the same JSON, so nothing here parses nft's text. libnftables opens its netlink socket per
-command in the calling thread's namespace, so a command runs from the namespace handle's thread.
+command in the calling thread's namespace, so a command runs with that thread moved into the namespace.
 A batch of commands is one kernel transaction: all of it applies, or none.
 """
 
@@ -95,4 +95,4 @@ def canonical(commands, family, name):
         _run_here(commands)
         return _listed(_run_here([{"list": {"table": {"family": family, "name": name}}}]))
 
-    return namespaces.in_thread(inside)
+    return namespaces.visit(inside)
