@@ -71,7 +71,7 @@ class Bench:
         if changed != 0:
             sys.exit(f"the re-run of the tree of {size} changed {changed} tasks")
         self.record("tree role re-run", size, seconds)
-        self.record("tree module peak MB", size, self.module_memory(size, prefix, "tree"))
+        self.record("tree module peak MB", size, self.module_alone(size, prefix, "tree")[1])
         seconds, _output = self.role("tree", size, prefix, "absent")
         self.record("tree role teardown", size, seconds)
         self.wait_for_kernel(size)
@@ -89,36 +89,43 @@ class Bench:
         if changed != 0:
             sys.exit(f"the re-run of the star of {size} changed {changed} tasks")
         self.record("role re-run", size, seconds)
-        self.record("module peak MB", size, self.module_memory(size, prefix))
+        seconds, peak = self.module_alone(size, prefix)
+        self.record("module re-run", size, seconds)
+        self.record("module peak MB", size, peak)
         seconds, _output = self.role("star", size, prefix, "absent")
         self.record("role teardown", size, seconds)
         self.wait_for_kernel()
+        self.role("star", size, prefix)
+        self.wait_for_kernel()
+        seconds, _peak = self.module_alone(size, prefix, state="absent")
+        self.record("module teardown", size, seconds)
+        self.wait_for_kernel()
+        seconds, _output = run(playbook("single.yml", how="module", count=1, prefix="lnbfloor", state="absent"))
+        self.record("ansible floor", size, seconds)
 
         for action in ("build", "check", "teardown"):
             seconds, _output = run([PYTHON, str(HERE / "baseline_pyroute2.py"), action, str(size), prefix])
             self.record(f"pyroute2 {action}", size, seconds)
         self.wait_for_kernel()
-        for action in ("build", "teardown"):
-            seconds, _output = run([PYTHON, str(HERE / "ip_batch.py"), action, str(size), prefix])
-            self.record(f"ip -batch {action}", size, seconds)
-        self.wait_for_kernel()
 
-    def module_memory(self, size, prefix, kind="star"):
-        """Peak RSS (MB) of the netns_topology module process converging the built topology (no change)."""
+    def module_alone(self, size, prefix, kind="star", state="present"):
+        """The netns_topology module run directly, without Ansible: (seconds, peak RSS in MB)."""
         code = (
-            "import json, resource, subprocess, sys\n"
+            "import resource, subprocess, sys, time\n"
+            "started = time.perf_counter()\n"
             "subprocess.run([sys.executable, sys.argv[1], sys.argv[2]], check=True, capture_output=True)\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         )
-        description = json.loads(run(playbook_preset_json(size, prefix, kind))[1])
+        arguments = {"preset": {"name": kind, "size": size, "prefix": prefix}, "state": state}
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-            json.dump({"ANSIBLE_MODULE_ARGS": description}, handle)
+            json.dump({"ANSIBLE_MODULE_ARGS": arguments}, handle)
         env = dict(os.environ, PYTHONPATH=os.environ["LINUXNET_COLLECTIONS"])
         try:
             _seconds, output = run([PYTHON, "-c", code, str(ROOT / "plugins/modules/netns_topology.py"), handle.name], env=env)
         finally:
             os.unlink(handle.name)
-        return int(output.strip()) / 1024
+        seconds, peak_kb = output.split()
+        return float(seconds), int(peak_kb) / 1024
 
     def linear(self, size):
         prefix = f"lnbl{size}"
@@ -170,15 +177,6 @@ class Bench:
         time.sleep(max(1, size // 1000))
 
 
-def playbook_preset_json(size, prefix, kind="star"):
-    code = (
-        "import json, sys\n"
-        "from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand\n"
-        "print(json.dumps(expand({'name': sys.argv[3], 'size': int(sys.argv[1]), 'prefix': sys.argv[2]})))\n"
-    )
-    return [PYTHON, "-c", code, str(size), prefix, kind]
-
-
 def ratio(numerator, denominator):
     return numerator / denominator if numerator and denominator else None
 
@@ -207,6 +205,10 @@ def report(bench, args):
         goal("cold build of the star, role / pyroute2 script", "role build", "pyroute2 build", "<= 1.0", top),
         goal("no-change re-run, role / pyroute2 read-and-compare", "role re-run", "pyroute2 check", "<= 1.0", top),
         goal("teardown of the star, role / pyroute2 teardown", "role teardown", "pyroute2 teardown", "<= 1.5", top),
+        goal("no-change re-run, module alone (no Ansible) / pyroute2 read-and-compare", "module re-run", "pyroute2 check",
+             "report", top),
+        goal("teardown, module alone (no Ansible) / pyroute2 teardown", "module teardown", "pyroute2 teardown", "report",
+             top),
         goal("ip -batch build / role build", "ip -batch build", "role build", ">= 1.5", top),
         goal("task-per-object loop / role build", "task-per-object loop", "role build", ">= 50", args.loop_size),
         goal("netns module task / command: ip netns add task", "module task loop", "command task loop", "<= 1.3",
@@ -227,6 +229,9 @@ def report(bench, args):
     for name, value, target, size in goals:
         shown = f"{value:.2f}" if value is not None else "-"
         lines.append(f"| {name} | {size} | {shown} | {target} | {verdict(value, target)} |")
+    lines += ["", f"Ansible's floor: ansible-playbook with one netns task that changes nothing takes "
+              f"{bench.median('ansible floor', top):.2f} s; the pyroute2 teardown of N = {top} takes "
+              f"{bench.median('pyroute2 teardown', top):.2f} s."]
     lines += tree_table(bench, args.tree_sizes)
     if args.linear:
         lines += ["", f"Linear chain of {args.linear} through the role: build "

@@ -35,7 +35,7 @@ cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_v
 host_state() {  # namespaces, links, the records under /run, and what a persistent topology installs
   { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1
     find /run/linuxnet-netns/owners -mindepth 1 -maxdepth 1 -printf 'record %f\n' 2>/dev/null
-    find /run/linuxnet-netns/sysctls /run/linuxnet-netns/journal /run/linuxnet-netns/moved -type f \
+    find /run/linuxnet-netns/owners-unfinished /run/linuxnet-netns/sysctls /run/linuxnet-netns/journal /run/linuxnet-netns/moved -type f \
       -printf 'record %p\n' 2>/dev/null
     { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
       find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort

@@ -26,6 +26,9 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import reco
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
 OWNERS_DIR = "/run/linuxnet-netns/owners"  # NAME: who made namespace NAME, readable without entering it
+# Records being written, apart: finding what a killed writer left must not list every record
+# (a listing of OWNERS_DIR per removal made removing 5,000 namespaces quadratic).
+UNFINISHED_OWNERS_DIR = "/run/linuxnet-netns/owners-unfinished"
 UNRECORDED = object()  # recorded_owner's answer for a namespace without a valid record
 
 _CLONE_NEWNET = 0x40000000
@@ -207,8 +210,9 @@ def _fingerprint(name):
 
 def record_owner(name, owner):
     """Note that `owner` made namespace `name`, so that ownership is known without entering it."""
-    os.makedirs(OWNERS_DIR, mode=0o700, exist_ok=True)
-    temporary = os.path.join(OWNERS_DIR, f"{_unfinished(name)}{os.getpid()}-{threading.get_ident()}")
+    for directory in (OWNERS_DIR, UNFINISHED_OWNERS_DIR):
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    temporary = os.path.join(UNFINISHED_OWNERS_DIR, f"{_unfinished(name)}{os.getpid()}-{threading.get_ident()}")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump({"owner": owner, "namespace": _fingerprint(name)}, handle)
     os.replace(temporary, os.path.join(OWNERS_DIR, name))
@@ -229,8 +233,9 @@ def recorded_owner(name):
 
 def forget_owner(name):
     """Remove the record of `name`, and what a run killed while writing it left."""
+    records.unlink(os.path.join(OWNERS_DIR, name))
     unfinished = _unfinished(name)
-    records.unlink_with_leftovers(OWNERS_DIR, name, lambda entry: entry.startswith(unfinished))
+    records.unlink_leftovers(UNFINISHED_OWNERS_DIR, lambda entry: entry.startswith(unfinished))
 
 
 def _unfinished(name):

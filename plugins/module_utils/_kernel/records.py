@@ -75,9 +75,18 @@ def remove(kind, key):
 def unlink_with_leftovers(directory, name, is_leftover):
     """Remove file `name` of `directory`, and the files of it that a writer killed midway left
     (the entries is_leftover accepts)."""
-    entries = os.listdir(directory) if os.path.isdir(directory) else []
-    for entry in [name, *filter(is_leftover, entries)]:
-        try:
-            os.unlink(os.path.join(directory, entry))
-        except FileNotFoundError:
-            pass
+    unlink(os.path.join(directory, name))
+    unlink_leftovers(directory, is_leftover)
+
+
+def unlink_leftovers(directory, is_leftover):
+    for entry in filter(is_leftover, os.listdir(directory) if os.path.isdir(directory) else []):
+        unlink(os.path.join(directory, entry))
+
+
+def unlink(path):
+    """Remove a file that may already be gone."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
