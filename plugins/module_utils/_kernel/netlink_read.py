@@ -18,24 +18,40 @@ _NLM_F_DUMP = 0x300
 _NLMSG_ERROR = 2
 _NLMSG_DONE = 3
 _DUMP_BUFFER = 32768
+_SOL_NETLINK = 270
+_NETLINK_GET_STRICT_CHK = 12
 
 
 class PlainSocket:
     """One netlink socket of a namespace, for reads; `fd` is a netlink socket opened there."""
 
+    _marshal = None  # pyroute2's parser, one for all sockets: making one costs more than a leaf's dump
+
     def __init__(self, fd):
         self._socket = socket.socket(fileno=fd)
         self._sequence = 0
         self._peek = bytearray(1)
-        from pyroute2.netlink.rtnl.marshal import MarshalRtnl
+        self._strict = False
+        if PlainSocket._marshal is None:
+            from pyroute2.netlink.rtnl.marshal import MarshalRtnl
 
-        self._marshal = MarshalRtnl()
+            PlainSocket._marshal = MarshalRtnl()
 
     def close(self):
         self._socket.close()
 
-    def dump(self, request, kind):
-        """Every reply to a dump request (an empty message of the kind's class, with filters set)."""
+    def dump(self, request, kind, strict=False):
+        """Every reply to a dump request (an empty message of the kind's class, with filters set).
+
+        strict: ask the kernel to apply the request's filters (such as an address dump's ifindex).
+        Kernels before 4.20 ignore them and send everything, so callers filter the replies too.
+        """
+        if strict and not self._strict:
+            try:
+                self._socket.setsockopt(_SOL_NETLINK, _NETLINK_GET_STRICT_CHK, 1)
+            except OSError:
+                pass
+            self._strict = True
         return self._exchange(request, kind, _NLM_F_DUMP)
 
     def get(self, request, kind):

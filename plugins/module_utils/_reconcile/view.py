@@ -35,6 +35,7 @@ class KernelView:
         self._all_namespaces = None
         self._processes = None
         self._by_index = {}  # netns -> {ifindex: LinkRecord}, built from the links when first asked
+        self._asked_alone = {}  # netns not dumped -> {name or ifindex: LinkRecord or None}, see link()
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
         self._protected = None
         self._rulesets = {}  # netns -> its nftables ruleset, as listed
@@ -126,10 +127,19 @@ class KernelView:
             if self.is_new_namespace(netns) and not self.kernel.namespace_exists(netns):
                 return {}
             self._links[netns] = {link.name: link for link in self.netlink(netns).links()}
+            self._asked_alone.pop(netns, None)
         return self._links[netns]
 
     def link(self, netns, name):
-        links = self.links(netns)
+        """The link `name` of `netns` as the kernel has it now, or None.
+
+        Until something needs a namespace's whole list, its links are asked for one at a time and
+        kept: a leaf of a star has its veth and lo, and lo (by ioctl) needs no netlink message.
+        Decoding messages is most of a no-change run, and lo was a third of them.
+        """
+        if netns not in self._links:
+            return self._link_alone(netns, name)
+        links = self._links[netns]
         if (netns, name) in self._links_changed:
             self._links_changed.discard((netns, name))
             fresh = self.netlink(netns).link_named(name)
@@ -140,8 +150,22 @@ class KernelView:
             self._by_index.pop(netns, None)
         return links.get(name)
 
+    def _link_alone(self, netns, key):
+        """A link of a namespace not dumped, by name or by ifindex, asked for alone once."""
+        if self.is_new_namespace(netns) and not self.kernel.namespace_exists(netns):
+            return None
+        known = self._asked_alone.setdefault(netns, {})
+        if key not in known:
+            session = self.netlink(netns)
+            found = session.link_named(key) if isinstance(key, str) else session.link_with_index(key)
+            known[key] = found
+            if found is not None:
+                known[found.name] = known[found.index] = found
+        return known[key]
+
     def link_changed(self, netns, name):
         self._links_changed.add((netns, name))
+        self._asked_alone.pop(netns, None)  # by name or by index: an ifindex may now name another link
 
     def loopback_up(self, netns):
         """From the namespace's link dump when there is one, else by ioctl (no netlink needed)."""
@@ -166,6 +190,8 @@ class KernelView:
         return loopback.alias if loopback is not None else None
 
     def link_by_index(self, netns, index):
+        if netns not in self._links:
+            return self._link_alone(netns, index)
         if netns not in self._by_index:
             self._by_index[netns] = {link.index: link for link in self.links(netns).values()}
         return self._by_index[netns].get(index)
@@ -210,6 +236,7 @@ class KernelView:
     def namespace_removed(self, netns):
         self._links.pop(netns, None)
         self._by_index.pop(netns, None)
+        self._asked_alone.pop(netns, None)
         self._addresses.pop(netns, None)
         self._routes.pop(netns, None)
         self._links_changed = {(ns, name) for ns, name in self._links_changed if ns != netns}
@@ -312,12 +339,10 @@ class KernelView:
         link = self.link(netns, name)
         if link is None:
             return []
-        if netns not in self._addresses:
-            by_index = {}
-            for address in self.netlink(netns).addresses():
-                by_index.setdefault(address.index, []).append(address.interface)
-            self._addresses[netns] = by_index
-        return self._addresses[netns].get(link.index, [])
+        by_index = self._addresses.setdefault(netns, {})
+        if link.index not in by_index:  # one link's addresses, filtered by the kernel: lo's are not decoded
+            by_index[link.index] = [address.interface for address in self.netlink(netns).addresses(link.index)]
+        return by_index[link.index]
 
     def expect_addresses(self, netns, name, addresses):
         self._addresses_planned[(netns, name)] = list(addresses)

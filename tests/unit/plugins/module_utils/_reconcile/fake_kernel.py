@@ -249,8 +249,8 @@ class FakeNetlink:
     def links(self):
         return [self._record(link) for link in self._space.links.values()]
 
-    def addresses(self):
-        return [AddressRecord(index=index, interface=interface) for index, interface in self._space.addresses]
+    def addresses(self, index):
+        return [AddressRecord(index=i, interface=interface) for i, interface in self._space.addresses if i == index]
 
     def routes(self):
         return list(self._space.routes)
@@ -260,6 +260,10 @@ class FakeNetlink:
 
     def link_named(self, name):
         link = self._space.by_name(name)
+        return self._record(link) if link is not None else None
+
+    def link_with_index(self, index):
+        link = self._space.links.get(index)
         return self._record(link) if link is not None else None
 
     # links
