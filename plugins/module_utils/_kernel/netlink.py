@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, traffic
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_read import PlainSocket
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import netlink_plain
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import PlainSocket
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
@@ -31,11 +32,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import 
 HAS_PYROUTE2 = importlib.util.find_spec("pyroute2") is not None
 PYROUTE2_IMPORT_ERROR = None if HAS_PYROUTE2 else "ModuleNotFoundError: No module named 'pyroute2'"
 
-MAIN_TABLE = 254
 LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
-_IFA_F_NODAD = 0x02
-_IFF_UP = 0x1
-_RTN_UNICAST = 1
 _ZERO_MAC = "00:00:00:00:00:00"
 _NSID_NOT_ASSIGNED = 0xFFFFFFFF  # -1 as pyroute2 decodes it (unsigned)
 
@@ -187,7 +184,7 @@ def _link_from(msg):
         index=msg["index"],
         name=name,
         kind=kind or ("loopback" if name == "lo" else "device"),
-        up=bool(msg["flags"] & _IFF_UP),
+        up=bool(msg["flags"] & netlink_plain.IFF_UP),
         operstate=attrs["IFLA_OPERSTATE"],
         mtu=attrs["IFLA_MTU"],
         mac=attrs["IFLA_ADDRESS"],
@@ -278,27 +275,31 @@ def link_kind_known(kind):
         ipr.close()
 
 
-def _queue_spec(queues):
-    return {"num_tx_queues": queues, "num_rx_queues": queues} if queues is not None else {}
+def _queue_attributes(queues):
+    return [("IFLA_NUM_TX_QUEUES", queues), ("IFLA_NUM_RX_QUEUES", queues)] if queues is not None else []
 
 
-# link settings -> pyroute2's request keyword (IFLA_ADDRESS, IFLA_TXQLEN, IFLA_GSO_MAX_SIZE, IFLA_GRO_MAX_SIZE)
-_SETTING_ATTRIBUTES = {"mac": "address", "txqueuelen": "txqlen", "gso_max_size": "gso_max_size",
-                       "gro_max_size": "gro_max_size"}
+_SETTING_ATTRIBUTES = {"mac": "IFLA_ADDRESS", "txqueuelen": "IFLA_TXQLEN", "gso_max_size": "IFLA_GSO_MAX_SIZE",
+                       "gro_max_size": "IFLA_GRO_MAX_SIZE"}
+# what a change says it changes, as pyroute2's keywords name it
+_CHANGED_BY = {"IFLA_IFALIAS": "ifalias", "IFLA_ADDRESS": "address", "IFLA_TXQLEN": "txqlen", "IFLA_MTU": "mtu",
+               "IFLA_GSO_MAX_SIZE": "gso_max_size", "IFLA_GRO_MAX_SIZE": "gro_max_size", "IFLA_MASTER": "master",
+               "IFLA_LINKINFO": "br_stp_state"}
 
 
 # One session per namespace.
 
 
 class NetlinkSession:
-    """Netlink requests inside the namespace of one NetnsHandle. Reads go over a plain socket
-    (netlink_read.py), changes through IPRoute; each socket opens on first use."""
+    """Netlink requests inside the namespace of one NetnsHandle. Reads and the frequent changes go
+    over a plain socket (netlink_plain.py), the rarer changes through IPRoute; each socket opens on
+    first use."""
 
     def __init__(self, handle):
         self.handle = handle
         self.label = where(handle.name)
         self._netlink = None
-        self._reader = None
+        self._plain_socket = None
 
     @property
     def _ipr(self):
@@ -307,19 +308,19 @@ class NetlinkSession:
         return self._netlink
 
     @property
-    def _read(self):
-        if self._reader is None:
-            self._reader = PlainSocket(self.handle.netlink_fd())
-        return self._reader
+    def _plain(self):
+        if self._plain_socket is None:
+            self._plain_socket = PlainSocket(self.handle.netlink_fd())
+        return self._plain_socket
 
     def close(self):
         """Close the sockets; the session opens new ones if it is used again."""
         if self._netlink is not None:
             self._netlink.close()
             self._netlink = None
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        if self._plain_socket is not None:
+            self._plain_socket.close()
+            self._plain_socket = None
 
     # reading
     @_read_without_collecting
@@ -328,7 +329,7 @@ class NetlinkSession:
         from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
         with _request(f"list links in {self.label}"):
-            return [_link_from(msg) for msg in self._read.dump(ifinfmsg(), RTM_GETLINK)]
+            return [_link_from(msg) for msg in self._plain.dump(ifinfmsg(), RTM_GETLINK)]
 
     @_read_without_collecting
     def addresses(self, index):
@@ -339,7 +340,7 @@ class NetlinkSession:
         request = ifaddrmsg()
         request["index"] = index
         with _request(f"list addresses in {self.label}"):
-            replies = self._read.dump(request, RTM_GETADDR, strict=True)
+            replies = self._plain.dump(request, RTM_GETADDR, strict=True)
         return [_address_from(msg) for msg in replies if msg["index"] == index]
 
     @_read_without_collecting
@@ -353,11 +354,11 @@ class NetlinkSession:
             request = rtmsg()
             request["family"] = family
             with _request(f"list routes in {self.label}"):
-                messages = self._read.dump(request, RTM_GETROUTE)
+                messages = self._plain.dump(request, RTM_GETROUTE)
             for msg in messages:
                 attrs = _Attributes(msg)
                 table = attrs["RTA_TABLE"] or msg["table"]
-                if table == MAIN_TABLE and msg["type"] == _RTN_UNICAST:
+                if table == netlink_plain.MAIN_TABLE and msg["type"] == netlink_plain.RTN_UNICAST:
                     result.append(_route_from(msg, attrs))
         return result
 
@@ -370,7 +371,7 @@ class NetlinkSession:
         request = nsidmsg()
         request["attrs"] = [("NETNSA_FD", other.handle.ns_fd)]
         with _request(f"look up the id of {other.label} in {self.label}"):
-            nsid = _Attributes(self._read.get(request, RTM_GETNSID))["NETNSA_NSID"]
+            nsid = _Attributes(self._plain.get(request, RTM_GETNSID))["NETNSA_NSID"]
         return nsid if nsid is not None and 0 <= nsid < _NSID_NOT_ASSIGNED else None
 
     def link_named(self, name):
@@ -392,7 +393,7 @@ class NetlinkSession:
         else:
             request["attrs"] = [key]
         try:
-            return _link_from(self._read.get(request, RTM_GETLINK))
+            return _link_from(self._plain.get(request, RTM_GETLINK))
         except _netlink_error() as exc:
             if getattr(exc, "code", 0) == errno.ENODEV:
                 return None
@@ -400,41 +401,50 @@ class NetlinkSession:
 
     # links
     def add_veth(self, name, peer, peer_session, mtu=None, master=None, queues=None, peer_queues=None):
-        peer_spec = {"ifname": peer, **_queue_spec(peer_queues)}
+        peer_attrs = [("IFLA_IFNAME", peer)]
         if peer_session is not self:
-            peer_spec["net_ns_fd"] = peer_session.handle.ns_fd
-        extra = {"master": master, **_queue_spec(queues)} if master is not None else _queue_spec(queues)
+            peer_attrs.append(("IFLA_NET_NS_FD", peer_session.handle.ns_fd))
+        attrs = [("IFLA_IFNAME", name)]
+        if master is not None:
+            attrs.append(("IFLA_MASTER", master))
         if mtu is not None:
-            extra["mtu"] = mtu
-            peer_spec["mtu"] = mtu
+            attrs.append(("IFLA_MTU", mtu))
+            peer_attrs.append(("IFLA_MTU", mtu))
+        attrs += _queue_attributes(queues)
+        peer_attrs += _queue_attributes(peer_queues)
+        attrs.append(netlink_plain.link_info("veth", [netlink_plain.veth_peer(peer_attrs)]))
         places = self.label if peer_session is self else f"{self.label} and {peer_session.label}"
         with _request(f"create veth {name!r} with peer {peer!r} in {places}"):
-            self._ipr.link("add", ifname=name, kind="veth", state="up", peer=peer_spec, **extra)
+            self._create_link(netlink_plain.link_message(up=True, attrs=attrs))
 
     def add_bridge(self, name, stp=None, mtu=None, up=True):
-        extra = {"state": "up" if up else "down"}
-        if stp is not None:
-            extra["br_stp_state"] = int(stp)
+        attrs = [("IFLA_IFNAME", name)]
         if mtu is not None:
-            extra["mtu"] = mtu
+            attrs.append(("IFLA_MTU", mtu))
+        attrs.append(netlink_plain.link_info("bridge", [("IFLA_BR_STP_STATE", int(stp))] if stp is not None else []))
         with _request(f"create bridge {name!r} in {self.label}"):
-            self._ipr.link("add", ifname=name, kind="bridge", **extra)
+            self._create_link(netlink_plain.link_message(up=up, attrs=attrs))
+
+    def _create_link(self, message):
+        from pyroute2.netlink.rtnl import RTM_NEWLINK
+
+        self._plain.change(message, RTM_NEWLINK, netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
 
     def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
         """Change a link; settings are mac, txqueuelen, gso_max_size and gro_max_size."""
-        changes = {"ifalias": alias} if alias is not None else {}
-        changes.update({_SETTING_ATTRIBUTES[key]: value for key, value in settings.items() if value is not None})
-        if up is not None:
-            changes["state"] = "up" if up else "down"
+        from pyroute2.netlink.rtnl import RTM_NEWLINK
+
+        attrs = [("IFLA_IFALIAS", alias)] if alias is not None else []
+        attrs += [(_SETTING_ATTRIBUTES[key], value) for key, value in settings.items() if value is not None]
         if mtu is not None:
-            changes["mtu"] = mtu
+            attrs.append(("IFLA_MTU", mtu))
         if master is not None:
-            changes["master"] = master
+            attrs.append(("IFLA_MASTER", master))
         if stp is not None:
-            changes["kind"] = "bridge"
-            changes["br_stp_state"] = int(stp)
-        with _request(f"change interface {name!r} ({', '.join(sorted(changes))}) in {self.label}"):
-            self._ipr.link("set", index=index, **changes)
+            attrs.append(netlink_plain.link_info("bridge", [("IFLA_BR_STP_STATE", int(stp))]))
+        changed = sorted([_CHANGED_BY[attr] for attr, _value in attrs] + (["state"] if up is not None else []))
+        with _request(f"change interface {name!r} ({', '.join(changed)}) in {self.label}"):
+            self._plain.change(netlink_plain.link_message(index, up=up, attrs=attrs), RTM_NEWLINK)
 
     def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
         """A vxlan device in this namespace, down; its UDP socket stays here wherever it moves."""
@@ -485,8 +495,10 @@ class NetlinkSession:
             self._ipr.fdb("del", ifindex=index, lladdr=_ZERO_MAC, dst=str(remote))
 
     def delete_link(self, index, name):
+        from pyroute2.netlink.rtnl import RTM_DELLINK
+
         with _request(f"delete interface {name!r} in {self.label}"):
-            self._ipr.link("del", index=index)
+            self._plain.change(netlink_plain.link_message(index), RTM_DELLINK)
 
     # traffic control
     def qdiscs(self, index, name):
@@ -511,36 +523,31 @@ class NetlinkSession:
 
     # addresses
     def add_address(self, index, interface_name, address, nodad=False):
-        extra = {"flags": _IFA_F_NODAD} if nodad and address.version == 6 else {}
+        from pyroute2.netlink.rtnl import RTM_NEWADDR
+
         with _request(f"add address {address} to {interface_name!r} in {self.label}"):
-            self._ipr.addr(
-                "add", index=index, address=str(address.ip), prefixlen=address.network.prefixlen, **extra
-            )
+            self._plain.change(netlink_plain.address_message(index, address, nodad), RTM_NEWADDR,
+                               netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
 
     def delete_address(self, index, interface_name, address):
+        from pyroute2.netlink.rtnl import RTM_DELADDR
+
         with _request(f"remove address {address} from {interface_name!r} in {self.label}"):
-            self._ipr.addr("del", index=index, address=str(address.ip), prefixlen=address.network.prefixlen)
+            self._plain.change(netlink_plain.address_message(index, address), RTM_DELADDR)
 
     # routes
-    def _route_spec(self, dst, gateway, oif, metric):
-        spec = {"dst": str(dst), "table": MAIN_TABLE}
-        if dst.version == 6:
-            spec["family"] = socket.AF_INET6
-        if gateway is not None:
-            spec["gateway"] = str(gateway)
-        if oif is not None:
-            spec["oif"] = oif
-        if metric is not None:
-            spec["priority"] = metric
-        return spec
-
     def replace_route(self, dst, gateway, oif, metric):
+        from pyroute2.netlink.rtnl import RTM_NEWROUTE
+
         with _request(f"set route to {dst} in {self.label}"):
-            self._ipr.route("replace", **self._route_spec(dst, gateway, oif, metric))
+            self._plain.change(netlink_plain.route_message(dst, gateway, oif, metric), RTM_NEWROUTE,
+                               netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_REPLACE)
 
     def delete_route(self, dst, metric, missing_ok=False):
+        from pyroute2.netlink.rtnl import RTM_DELROUTE
+
         try:
-            self._ipr.route("del", **self._route_spec(dst, None, None, metric))
+            self._plain.change(netlink_plain.route_message(dst, metric=metric, replace=False), RTM_DELROUTE)
         except _netlink_error() as exc:
             code = getattr(exc, "code", 0)
             if not (missing_ok and code == errno.ESRCH):
