@@ -22,9 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, traffic
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import netlink_plain
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import PlainSocket
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, netlink_plain, traffic
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
@@ -310,7 +308,7 @@ class NetlinkSession:
     @property
     def _plain(self):
         if self._plain_socket is None:
-            self._plain_socket = PlainSocket(self.handle.netlink_fd())
+            self._plain_socket = netlink_plain.PlainSocket(self.handle.netlink_fd())
         return self._plain_socket
 
     def close(self):
@@ -325,36 +323,23 @@ class NetlinkSession:
     # reading
     @_read_without_collecting
     def links(self):
-        from pyroute2.netlink.rtnl import RTM_GETLINK
-        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
-
         with _request(f"list links in {self.label}"):
-            return [_link_from(msg) for msg in self._plain.dump(ifinfmsg(), RTM_GETLINK)]
+            return [_link_from(msg) for msg in self._plain.dump(netlink_plain.link_message(), "RTM_GETLINK")]
 
     @_read_without_collecting
     def addresses(self, index):
         """The addresses of the link with ifindex `index`."""
-        from pyroute2.netlink.rtnl import RTM_GETADDR
-        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
-
-        request = ifaddrmsg()
-        request["index"] = index
         with _request(f"list addresses in {self.label}"):
-            replies = self._plain.dump(request, RTM_GETADDR, strict=True)
+            replies = self._plain.dump(netlink_plain.address_filter(index), "RTM_GETADDR", strict=True)
         return [_address_from(msg) for msg in replies if msg["index"] == index]
 
     @_read_without_collecting
     def routes(self):
         """Unicast routes of the main table, IPv4 and IPv6."""
-        from pyroute2.netlink.rtnl import RTM_GETROUTE
-        from pyroute2.netlink.rtnl.rtmsg import rtmsg
-
         result = []
         for family in (socket.AF_INET, socket.AF_INET6):
-            request = rtmsg()
-            request["family"] = family
             with _request(f"list routes in {self.label}"):
-                messages = self._plain.dump(request, RTM_GETROUTE)
+                messages = self._plain.dump(netlink_plain.route_filter(family), "RTM_GETROUTE")
             for msg in messages:
                 attrs = _Attributes(msg)
                 table = attrs["RTA_TABLE"] or msg["table"]
@@ -365,13 +350,9 @@ class NetlinkSession:
     @_read_without_collecting
     def netnsid_of(self, other):
         """The id under which this namespace knows `other` (None when it has given it none)."""
-        from pyroute2.netlink.rtnl import RTM_GETNSID
-        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
-
-        request = nsidmsg()
-        request["attrs"] = [("NETNSA_FD", other.handle.ns_fd)]
         with _request(f"look up the id of {other.label} in {self.label}"):
-            nsid = _Attributes(self._plain.get(request, RTM_GETNSID))["NETNSA_NSID"]
+            reply = self._plain.get(netlink_plain.nsid_message(other.handle.ns_fd), "RTM_GETNSID")
+        nsid = _Attributes(reply)["NETNSA_NSID"]
         return nsid if nsid is not None and 0 <= nsid < _NSID_NOT_ASSIGNED else None
 
     def link_named(self, name):
@@ -384,16 +365,9 @@ class NetlinkSession:
 
     @_read_without_collecting
     def _link_alone(self, what, key):
-        from pyroute2.netlink.rtnl import RTM_GETLINK
-        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
-
-        request = ifinfmsg()
-        if isinstance(key, int):
-            request["index"] = key
-        else:
-            request["attrs"] = [key]
+        request = netlink_plain.link_message(key) if isinstance(key, int) else netlink_plain.link_message(attrs=[key])
         try:
-            return _link_from(self._plain.get(request, RTM_GETLINK))
+            return _link_from(self._plain.get(request, "RTM_GETLINK"))
         except _netlink_error() as exc:
             if getattr(exc, "code", 0) == errno.ENODEV:
                 return None
@@ -426,14 +400,10 @@ class NetlinkSession:
             self._create_link(netlink_plain.link_message(up=up, attrs=attrs))
 
     def _create_link(self, message):
-        from pyroute2.netlink.rtnl import RTM_NEWLINK
-
-        self._plain.change(message, RTM_NEWLINK, netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
+        self._plain.change(message, "RTM_NEWLINK", netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
 
     def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
         """Change a link; settings are mac, txqueuelen, gso_max_size and gro_max_size."""
-        from pyroute2.netlink.rtnl import RTM_NEWLINK
-
         attrs = [("IFLA_IFALIAS", alias)] if alias is not None else []
         attrs += [(_SETTING_ATTRIBUTES[key], value) for key, value in settings.items() if value is not None]
         if mtu is not None:
@@ -444,7 +414,7 @@ class NetlinkSession:
             attrs.append(netlink_plain.link_info("bridge", [("IFLA_BR_STP_STATE", int(stp))]))
         changed = sorted([_CHANGED_BY[attr] for attr, _value in attrs] + (["state"] if up is not None else []))
         with _request(f"change interface {name!r} ({', '.join(changed)}) in {self.label}"):
-            self._plain.change(netlink_plain.link_message(index, up=up, attrs=attrs), RTM_NEWLINK)
+            self._plain.change(netlink_plain.link_message(index, up=up, attrs=attrs), "RTM_NEWLINK")
 
     def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
         """A vxlan device in this namespace, down; its UDP socket stays here wherever it moves."""
@@ -495,10 +465,8 @@ class NetlinkSession:
             self._ipr.fdb("del", ifindex=index, lladdr=_ZERO_MAC, dst=str(remote))
 
     def delete_link(self, index, name):
-        from pyroute2.netlink.rtnl import RTM_DELLINK
-
         with _request(f"delete interface {name!r} in {self.label}"):
-            self._plain.change(netlink_plain.link_message(index), RTM_DELLINK)
+            self._plain.change(netlink_plain.link_message(index), "RTM_DELLINK")
 
     # traffic control
     def qdiscs(self, index, name):
@@ -523,31 +491,23 @@ class NetlinkSession:
 
     # addresses
     def add_address(self, index, interface_name, address, nodad=False):
-        from pyroute2.netlink.rtnl import RTM_NEWADDR
-
         with _request(f"add address {address} to {interface_name!r} in {self.label}"):
-            self._plain.change(netlink_plain.address_message(index, address, nodad), RTM_NEWADDR,
+            self._plain.change(netlink_plain.address_message(index, address, nodad), "RTM_NEWADDR",
                                netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
 
     def delete_address(self, index, interface_name, address):
-        from pyroute2.netlink.rtnl import RTM_DELADDR
-
         with _request(f"remove address {address} from {interface_name!r} in {self.label}"):
-            self._plain.change(netlink_plain.address_message(index, address), RTM_DELADDR)
+            self._plain.change(netlink_plain.address_message(index, address), "RTM_DELADDR")
 
     # routes
     def replace_route(self, dst, gateway, oif, metric):
-        from pyroute2.netlink.rtnl import RTM_NEWROUTE
-
         with _request(f"set route to {dst} in {self.label}"):
-            self._plain.change(netlink_plain.route_message(dst, gateway, oif, metric), RTM_NEWROUTE,
+            self._plain.change(netlink_plain.route_message(dst, gateway, oif, metric), "RTM_NEWROUTE",
                                netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_REPLACE)
 
     def delete_route(self, dst, metric, missing_ok=False):
-        from pyroute2.netlink.rtnl import RTM_DELROUTE
-
         try:
-            self._plain.change(netlink_plain.route_message(dst, metric=metric, replace=False), RTM_DELROUTE)
+            self._plain.change(netlink_plain.route_message(dst, metric=metric, replace=False), "RTM_DELROUTE")
         except _netlink_error() as exc:
             code = getattr(exc, "code", 0)
             if not (missing_ok and code == errno.ESRCH):

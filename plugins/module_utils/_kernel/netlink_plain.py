@@ -49,7 +49,8 @@ class PlainSocket:
         self._socket.close()
 
     def dump(self, request, kind, strict=False):
-        """Every reply to a dump request (an empty message of the kind's class, with filters set).
+        """Every reply to a dump request (a message of the kind's class, with filters set); kinds are
+        named as pyroute2 names them (RTM_GETLINK).
 
         strict: ask the kernel to apply the request's filters (such as an address dump's ifindex).
         Kernels before 4.20 ignore them and send everything, so callers filter the replies too.
@@ -72,8 +73,10 @@ class PlainSocket:
 
     def _exchange(self, request, kind, flags):
         self._sequence += 1
+        from pyroute2.netlink import rtnl
+
         header = request["header"]
-        header["type"] = kind
+        header["type"] = getattr(rtnl, kind)
         header["flags"] = _NLM_F_REQUEST | flags
         header["sequence_number"] = self._sequence
         request.encode()
@@ -100,7 +103,7 @@ class PlainSocket:
         return self._socket.recv(max(size, _DUMP_BUFFER))
 
 
-# The messages of the frequent changes, as IPRoute builds them.
+# The messages: the reads', and the frequent changes' as IPRoute builds them.
 IFF_UP = 0x1
 _IFA_F_NODAD = 0x02
 _RTPROT_STATIC = 4
@@ -132,6 +135,32 @@ def link_info(kind, data=()):
 def veth_peer(attrs):
     """The IFLA_INFO_DATA attribute that names a new veth's peer end."""
     return ("VETH_INFO_PEER", {"attrs": list(attrs)})
+
+
+def address_filter(index):
+    """An ifaddrmsg that asks for the addresses of link `index` only."""
+    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+
+    message = ifaddrmsg()
+    message["index"] = index
+    return message
+
+
+def route_filter(family):
+    from pyroute2.netlink.rtnl.rtmsg import rtmsg
+
+    message = rtmsg()
+    message["family"] = family
+    return message
+
+
+def nsid_message(ns_fd):
+    """An nsidmsg that asks for the id of the namespace open as `ns_fd`."""
+    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
+
+    message = nsidmsg()
+    message["attrs"] = [("NETNSA_FD", ns_fd)]
+    return message
 
 
 def address_message(index, address, nodad=False):
