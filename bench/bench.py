@@ -107,6 +107,10 @@ class Bench:
             seconds, _output = run([PYTHON, str(HERE / "baseline_pyroute2.py"), action, str(size), prefix])
             self.record(f"pyroute2 {action}", size, seconds)
         self.wait_for_kernel()
+        for action in ("build", "teardown"):
+            seconds, _output = run([PYTHON, str(HERE / "ip_batch.py"), action, str(size), prefix])
+            self.record(f"ip -batch {action}", size, seconds)
+        self.wait_for_kernel()
 
     def module_alone(self, size, prefix, kind="star", state="present"):
         """The netns_topology module run directly, without Ansible: (seconds, peak RSS in MB)."""
@@ -374,17 +378,17 @@ def main():
     for repeat in range(args.repeat):
         print(f"single-object tasks x{args.single} run {repeat + 1}/{args.repeat}", flush=True)
         bench.single(args.single)
-    table = report(bench, args)
-    print()
-    print(table)
     output = pathlib.Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
-    (output / "table.md").write_text(table)
-    (output / "chart.svg").write_text(chart(bench, args))
-    (output / "results.json").write_text(json.dumps(
+    (output / "results.json").write_text(json.dumps(  # first: the samples outlive a failing report
         {"sizes": args.sizes, "repeat": args.repeat, "seconds": round(time.time() - started),
          "samples": {f"{what} @ {size}": values for (what, size), values in sorted(bench.samples.items())}},
         indent=1))
+    table = report(bench, args)
+    print()
+    print(table)
+    (output / "table.md").write_text(table)
+    (output / "chart.svg").write_text(chart(bench, args))
     print(f"wrote {output}/table.md, chart.svg, results.json in {time.time() - started:.0f} s")
 
 
