@@ -87,9 +87,11 @@ class Kernel:
         """Who made `netns`, as recorded when it was made (no need to enter it); or UNRECORDED."""
         return namespaces.recorded_owner(netns)
 
-    def remove_namespace(self, netns):
-        self._forget(netns)
-        return namespaces.remove(netns)
+    def remove_namespaces(self, names, done):
+        """Remove the namespaces (their links go with them) back to back; done(name) after each."""
+        for netns in names:
+            self._forget(netns)
+        namespaces.remove_all(names, done)
 
     # inside one namespace
     def handle(self, netns):

@@ -45,13 +45,12 @@ def _plan_removal(view, namespace, plan):
         )
     before = {"name": namespace.name, "processes": [pid for pid, _command in processes]}
 
-    def remove():
+    def prepare():
         if namespace.when_busy == "kill":
             view.kill_processes([pid for pid, _command in processes])
-        view.remove_namespace(namespace.name)
 
     view.expect_namespace_removed(namespace.name)
-    plan.add(KIND, namespace.target, DELETE, before, None, remove)
+    plan.add(KIND, namespace.target, DELETE, before, None, prepare, batch=(view.namespace_removals, namespace.name))
 
 
 def _current_and_wanted(view, namespace):

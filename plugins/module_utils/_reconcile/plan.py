@@ -26,9 +26,22 @@ class Change:
     after: dict
     run: Callable = field(repr=False, compare=False)
     undo: list = None  # steps that undo it (see undo.py); None: a change that is not undone
+    batch: object = field(default=None, repr=False, compare=False)  # a Batch it runs with, and its item
 
     def summary(self):
         return {"kind": self.kind, "target": self.target, "action": self.action}
+
+
+class Batch:
+    """Consecutive changes whose kernel work is done in one tight loop, once each change's own
+    run (its preparation) is done. Removing namespaces back to back lets the kernel clean them up
+    together: 3,000 took 0.55 s back to back, and 2.8 s with 0.3 ms of other work between them.
+
+    run(items, done) does the work of the items in order and calls done(item) after each.
+    """
+
+    def __init__(self, run):
+        self.run = run
 
 
 class Plan:
@@ -43,8 +56,9 @@ class Plan:
         """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
         self._last.append(step)
 
-    def add(self, kind, target, action, before, after, run, undo=None):
-        self.changes.append(Change(kind, target, action, before, after, run, undo))
+    def add(self, kind, target, action, before, after, run, undo=None, batch=None):
+        """batch: (Batch, item) for a change whose kernel work runs with its neighbours' (see Batch)."""
+        self.changes.append(Change(kind, target, action, before, after, run, undo, batch))
 
     def warn(self, message):
         if message not in self.warnings:
@@ -59,13 +73,29 @@ class Plan:
 
     def apply(self, journal=None):
         """Run every change; with a journal, each change's undo steps are journaled before it runs."""
-        for change in self.changes:
-            if journal is not None:
-                journal.add(change.target, change.undo)
-            change.run()
-            self.applied.append(change)
+        start = 0
+        while start < len(self.changes):
+            group = self._batched_from(start)
+            for change in group:
+                if journal is not None:
+                    journal.add(change.target, change.undo)
+                change.run()
+                if change.batch is None:
+                    self.applied.append(change)
+            if group[0].batch is not None:
+                by_item = {change.batch[1]: change for change in group}
+                group[0].batch[0].run(list(by_item), lambda item: self.applied.append(by_item[item]))
+            start += len(group)
         for step in self._last:
             step()
+
+    def _batched_from(self, start):
+        """The change at `start`, with the next ones of its batch."""
+        batch = self.changes[start].batch
+        end = start + 1
+        while batch is not None and end < len(self.changes) and (self.changes[end].batch or (None,))[0] is batch[0]:
+            end += 1
+        return self.changes[start:end]
 
     def summary(self):
         return [change.summary() for change in self.changes]

@@ -19,6 +19,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 from ansible_collections.linuxnet.netns.plugins.module_utils._guard import protected_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.nftables import table_in
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Batch
 from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
 
 
@@ -39,6 +40,7 @@ class KernelView:
         self._addresses_planned = {}  # (netns, name): the addresses the plan leaves on it
         self._protected = None
         self._rulesets = {}  # netns -> its nftables ruleset, as listed
+        self.namespace_removals = Batch(self.remove_namespaces)  # namespaces a plan removes, back to back
 
     # namespaces
     def namespace_exists(self, netns):
@@ -77,8 +79,13 @@ class KernelView:
         return self.kernel.create_namespace(netns, loopback_alias)
 
     def remove_namespace(self, netns):
-        self.namespace_removed(netns)
-        self.kernel.remove_namespace(netns)
+        self.remove_namespaces([netns], lambda _netns: None)
+
+    def remove_namespaces(self, names, done):
+        """Remove the namespaces back to back (see plan.Batch), calling done(name) after each."""
+        for netns in names:
+            self.namespace_removed(netns)
+        self.kernel.remove_namespaces(names, done)
 
     def kill_processes(self, pids):
         self.kernel.kill_processes(pids)

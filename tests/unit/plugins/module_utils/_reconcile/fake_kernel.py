@@ -117,6 +117,11 @@ class FakeKernel:
     def recorded_owner(self, netns):
         return self.owner_records.get(netns, UNRECORDED)
 
+    def remove_namespaces(self, names, done):
+        for netns in names:
+            self.remove_namespace(netns)
+            done(netns)
+
     def remove_namespace(self, netns):
         self.requests.append(("remove namespace", netns, None))
         self.owner_records.pop(netns, None)
