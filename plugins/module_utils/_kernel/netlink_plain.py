@@ -31,7 +31,8 @@ _NETLINK_GET_STRICT_CHK = 12
 
 
 class PlainSocket:
-    """One netlink socket of a namespace, for reads; `fd` is a netlink socket opened there."""
+    """One netlink socket of a namespace, for reads and the frequent changes; `fd` is a netlink
+    socket opened there."""
 
     _marshal = None  # pyroute2's parser, one for all sockets: making one costs more than a leaf's dump
 

@@ -44,6 +44,10 @@ class Batch:
         self.run = run
 
 
+def _batch_of(change):
+    return change.batch[0] if change.batch is not None else None
+
+
 class Plan:
     def __init__(self):
         self.changes = []
@@ -91,10 +95,11 @@ class Plan:
 
     def _batched_from(self, start):
         """The change at `start`, with the next ones of its batch."""
-        batch = self.changes[start].batch
         end = start + 1
-        while batch is not None and end < len(self.changes) and (self.changes[end].batch or (None,))[0] is batch[0]:
-            end += 1
+        if self.changes[start].batch is not None:
+            batch = self.changes[start].batch[0]
+            while end < len(self.changes) and _batch_of(self.changes[end]) is batch:
+                end += 1
         return self.changes[start:end]
 
     def summary(self):

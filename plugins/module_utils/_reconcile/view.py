@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The kernel's current state as the reconcilers see it. Private to linuxnet.netns.
 
-Each namespace is dumped once (links, addresses, routes, each on first use) and cached.
+What is read is cached: a namespace's links one at a time until something needs the whole list
+(then one dump), a link's addresses, a namespace's routes, each on first use.
 While a plan is being made, the view also records what the plan will create or remove,
 so that later objects are planned against the state the earlier changes will leave.
 During apply, whoever creates or deletes a link calls ``link_changed`` so that the next
