@@ -38,6 +38,8 @@ def plan_veth(view, veth, plan):
             view.require_bridge(netns, bridge)
     wanted = _wanted(veth)
     link = view.link(veth.netns, veth.name)
+    if link is None and view.link(veth.peer_netns, veth.peer) is not None:
+        link = _looked_again(view, veth.netns, veth.name)
     if link is None:
         _plan_create(view, veth, wanted, plan)
         return
@@ -68,6 +70,12 @@ def _wanted(veth):
         "queues": veth.queues,
         "peer_queues": veth.peer_queues,
     }
+
+
+def _looked_again(view, netns, name):
+    """Read afresh: the peer name seen taken may be this very pair, made by a concurrent run between our two reads."""
+    view.link_changed(netns, name)
+    return view.link(netns, name)
 
 
 def _current(view, veth, link):

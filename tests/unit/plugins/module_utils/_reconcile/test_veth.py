@@ -6,6 +6,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth imp
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
     FakeKernel,
+    FakeNetlink,
     actions,
     converged,
     planned,
@@ -70,6 +71,20 @@ def test_a_taken_peer_name_is_a_conflict_naming_its_kind(kernel):
     kernel.netlink("blue").add_bridge("eth0")
     with pytest.raises(ConflictError, match="peer name 'eth0' is already taken by a bridge in namespace 'blue'"):
         planned(kernel, plan_veth, veth())
+
+
+def test_a_pair_made_by_a_concurrent_run_between_our_two_reads_is_taken_as_it_is(kernel, monkeypatch):
+    first_look = FakeNetlink.link_named
+
+    def another_run_makes_the_pair_after_this_look(session, name):
+        found = first_look(session, name)
+        if (session.netns, name) == ("red", "eth0") and found is None and kernel.link("blue", "eth0") is None:
+            kernel.netlink("red").add_veth("eth0", "eth0", kernel.netlink("blue"))
+            kernel.link("blue", "eth0")["up"] = True
+        return found
+
+    monkeypatch.setattr(FakeNetlink, "link_named", another_run_makes_the_pair_after_this_look)
+    assert not planned(kernel, plan_veth, veth()).changed
 
 
 def test_an_end_on_a_bridge_needs_a_bridge(kernel):
