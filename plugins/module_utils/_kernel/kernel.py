@@ -224,7 +224,7 @@ def _raise_open_file_limit():
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-FILES_PER_NAMESPACE = 9  # an open namespace: its descriptor, a netlink socket for reads and one for changes, pyroute2's event loop, ethtool's
+FILES_PER_NAMESPACE = 9  # an open namespace: its descriptor, the plain netlink socket, IPRoute's socket and event loop, ethtool's
 FILES_SPARE = 256  # for everything else the module opens
 
 

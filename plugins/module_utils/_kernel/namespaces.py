@@ -231,10 +231,11 @@ def recorded_owner(name):
     return UNRECORDED
 
 
-def forget_owner(name):
-    """Remove the record of `name`, and what a run killed while writing it left."""
-    records.unlink(os.path.join(OWNERS_DIR, name))
-    unfinished = _unfinished(name)
+def forget_owners(names):
+    """Remove the records of `names`, and what runs killed while writing them left (one listing for all)."""
+    for name in names:
+        records.unlink(os.path.join(OWNERS_DIR, name))
+    unfinished = tuple(_unfinished(name) for name in names)
     records.unlink_leftovers(UNFINISHED_OWNERS_DIR, lambda entry: entry.startswith(unfinished))
 
 
@@ -353,8 +354,7 @@ def remove_all(names, done):
         for name in names:
             _remove_locked(path(name))
             done(name)
-    for name in names:
-        forget_owner(name)
+    forget_owners(names)
 
 
 def _remove_locked(file_path):

@@ -78,8 +78,7 @@ def _apply(view, bridge, before, after):
             made_here = True
         except AlreadyExists:
             made_here = False  # by a concurrent run: compare with it as it is
-        view.link_changed(bridge.netns, bridge.name)
-        made = view.link(bridge.netns, bridge.name)
+        made = view.fresh_link(bridge.netns, bridge.name)
         if made is None or made.kind != KIND:
             raise ConflictError(f"interface {bridge.name!r} in {where(bridge.netns)} appeared and is not a bridge")
         before = {"stp": after["stp"], "mtu": after["mtu"], "ports": []} if made_here else _describe(view, bridge, made)

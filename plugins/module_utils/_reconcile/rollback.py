@@ -57,13 +57,6 @@ class Journal:
         return report
 
 
-def _fresh_link(view, netns, name):
-    if not view.kernel.namespace_exists(netns):
-        return None
-    view.link_changed(netns, name)
-    return view.link(netns, name)
-
-
 def _remove_namespace(view, step):
     if view.kernel.namespace_exists(step["netns"]):
         view.kill_processes([pid for pid, _command in view.processes_in(step["netns"])])
@@ -71,7 +64,7 @@ def _remove_namespace(view, step):
 
 
 def _delete_link(view, step):
-    link = _fresh_link(view, step["netns"], step["name"])
+    link = view.fresh_link(step["netns"], step["name"])
     if link is not None:
         view.netlink(step["netns"]).delete_link(link.index, link.name)
         view.link_changed(step["netns"], step["name"])
@@ -79,7 +72,7 @@ def _delete_link(view, step):
 
 def _addresses(view, step):
     netns, name = step["netns"], step["name"]
-    link = _fresh_link(view, netns, name)
+    link = view.fresh_link(netns, name)
     if link is None:
         return
     view.addresses_changed(netns)
@@ -107,7 +100,7 @@ def _route(view, step):
     else:
         oif = None
         if before.get("interface") is not None:
-            link = _fresh_link(view, netns, before["interface"])
+            link = view.fresh_link(netns, before["interface"])
             oif = link.index if link is not None else None
         via = ipaddress.ip_address(before["via"]) if before.get("via") else None
         session.replace_route(ipaddress.ip_network(before["to"]), via, oif, before["metric"])
@@ -145,7 +138,7 @@ def _nftables(view, step):
 
 
 def _move_back(view, step):
-    if _fresh_link(view, step["netns"], step["name"]) is not None:
+    if view.fresh_link(step["netns"], step["name"]) is not None:
         move_back(view, step["netns"], step["name"], step["record"])
 
 

@@ -39,7 +39,7 @@ def plan_veth(view, veth, plan):
     wanted = _wanted(veth)
     link = view.link(veth.netns, veth.name)
     if link is None and view.link(veth.peer_netns, veth.peer) is not None:
-        link = _looked_again(view, veth.netns, veth.name)
+        link = view.fresh_link(veth.netns, veth.name)  # the peer may be this very pair, just made by a concurrent run
     if link is None:
         _plan_create(view, veth, wanted, plan)
         return
@@ -70,12 +70,6 @@ def _wanted(veth):
         "queues": veth.queues,
         "peer_queues": veth.peer_queues,
     }
-
-
-def _looked_again(view, netns, name):
-    """Read afresh: the peer name seen taken may be this very pair, made by a concurrent run between our two reads."""
-    view.link_changed(netns, name)
-    return view.link(netns, name)
 
 
 def _current(view, veth, link):
@@ -178,8 +172,7 @@ def _plan_absent(view, veth, plan):
 
     def delete():
         # Asked for afresh: a namespace this plan removed earlier may have taken the pair with it.
-        view.link_changed(netns, link.name)
-        if view.link(netns, link.name) is not None:
+        if view.fresh_link(netns, link.name) is not None:
             _delete(view, netns, link.name)
         if peer is not None:
             view.link_changed(peer_netns, peer.name)

@@ -175,6 +175,14 @@ class KernelView:
         self._links_changed.add((netns, name))
         self._asked_alone.pop(netns, None)  # by name or by index: an ifindex may now name another link
 
+    def fresh_link(self, netns, name):
+        """The link read again now, or None (also when its namespace is gone): for a link that a
+        concurrent run, or an earlier change of this one, may have made or removed since it was read."""
+        if not self.kernel.namespace_exists(netns):
+            return None
+        self.link_changed(netns, name)
+        return self.link(netns, name)
+
     def loopback_up(self, netns):
         """From the namespace's link dump when there is one, else by ioctl (no netlink needed)."""
         if netns in self._links and (netns, LOOPBACK) not in self._links_changed:

@@ -22,7 +22,7 @@ def test_a_record_names_its_owner_until_forgotten(run_dirs):
     assert namespaces.recorded_owner("lnt-a") == "topology one"
     assert namespaces.recorded_owner("lnt-b") is namespaces.UNRECORDED
     assert os.listdir(run_dirs / "owners-unfinished") == []
-    namespaces.forget_owner("lnt-a")
+    namespaces.forget_owners(["lnt-a"])
     assert namespaces.recorded_owner("lnt-a") is namespaces.UNRECORDED
     assert os.listdir(run_dirs / "owners") == []
 
@@ -33,7 +33,7 @@ def test_forgetting_removes_what_a_killed_writer_left_of_that_name_only(run_dirs
     unfinished = run_dirs / "owners-unfinished"
     (unfinished / f"{namespaces._unfinished('lnt-a')}123-456").write_text("{")
     (unfinished / f"{namespaces._unfinished('lnt-b')}123-456").write_text("{")
-    namespaces.forget_owner("lnt-a")
+    namespaces.forget_owners(["lnt-a"])
     assert os.listdir(unfinished) == [f"{namespaces._unfinished('lnt-b')}123-456"]
     assert os.listdir(run_dirs / "owners") == ["lnt-b"]
 
