@@ -393,11 +393,20 @@ class KernelView:
                 continue
             tried.add(candidate)
             peer = self.link_by_index(candidate, link.peer_index)
-            if peer is None or peer.kind != "veth" or peer.peer_index != link.index:
+            if not _is_peer(peer, link) and candidate == hint and self.kernel.namespace_exists(candidate):
+                # The hint's links may have been read before `link` was, and the pair made since by a concurrent run.
+                peer = self._fresh_link_with_index(candidate, link.peer_index)
+            if not _is_peer(peer, link):
                 continue
             if own.netnsid_of(self.netlink(candidate)) == link.peer_nsid:
                 return candidate, peer
         return None, None
+
+    def _fresh_link_with_index(self, netns, index):
+        found = self.netlink(netns).link_with_index(index)
+        if found is not None:
+            self.link_changed(netns, found.name)  # the view reads it again when it is next asked for
+        return found
 
     def parent_in_host(self, netns, link):
         """The host link a macvlan's or ipvlan's parent is (None when it is elsewhere, or gone)."""
@@ -414,3 +423,7 @@ class KernelView:
             yield hint
         yield None
         yield from self.all_namespaces()
+
+
+def _is_peer(candidate, link):
+    return candidate is not None and candidate.kind == "veth" and candidate.peer_index == link.index

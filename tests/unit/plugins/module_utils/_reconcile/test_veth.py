@@ -87,6 +87,16 @@ def test_a_pair_made_by_a_concurrent_run_between_our_two_reads_is_taken_as_it_is
     assert not planned(kernel, plan_veth, veth()).changed
 
 
+def test_a_peer_namespace_read_before_a_concurrent_run_made_the_pair_is_asked_again(kernel):
+    def read_blue_then_another_run_makes_the_pair(view, wanted, plan):
+        view.links("blue")
+        kernel.netlink("red").add_veth("eth0", "eth0", kernel.netlink("blue"))
+        kernel.link("blue", "eth0")["up"] = True
+        plan_veth(view, wanted, plan)
+
+    assert not planned(kernel, read_blue_then_another_run_makes_the_pair, veth()).changed
+
+
 def test_an_end_on_a_bridge_needs_a_bridge(kernel):
     with pytest.raises(NotFoundError, match="interface 'br0' does not exist in namespace 'blue'"):
         planned(kernel, plan_veth, veth(peer_bridge="br0"))
