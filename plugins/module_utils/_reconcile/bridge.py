@@ -81,7 +81,11 @@ def _apply(view, bridge, before, after):
         made = view.fresh_link(bridge.netns, bridge.name)
         if made is None or made.kind != KIND:
             raise ConflictError(f"interface {bridge.name!r} in {where(bridge.netns)} appeared and is not a bridge")
-        before = {"stp": after["stp"], "mtu": after["mtu"], "ports": []} if made_here else _describe(view, bridge, made)
+        if made_here:
+            before = {"stp": after["stp"], "mtu": after["mtu"], "ports": []}
+        else:  # its ports, attached by that run meanwhile, are kept as an existing bridge's are
+            before = _describe(view, bridge, made)
+            after = _wanted(bridge, before)
         before["up"] = True  # a new bridge comes up at the end of the run
     index = view.index_of(bridge.netns, bridge.name)
     changes = {}

@@ -47,6 +47,14 @@ def test_a_new_bridge_gets_its_ports_and_comes_up_only_after_them(kernel):
     assert not planned(kernel, plan_bridge, wanted).changed
 
 
+def test_a_bridge_made_by_a_concurrent_run_keeps_the_ports_that_run_attached(kernel):
+    plan = planned(kernel, plan_bridge, bridge(ports=["p-b"]))
+    kernel.netlink("hub").add_bridge("br0")
+    kernel.link("hub", "p-a")["master"] = kernel.link("hub", "br0")["index"]
+    plan.apply()
+    assert ports(kernel) == ["p-a", "p-b"]
+
+
 def test_ports_are_added_and_only_exclusive_ports_removes_others(kernel):
     converged(kernel, plan_bridge, bridge(ports=["p-a", "p-b"]))
     converged(kernel, plan_bridge, bridge(ports=["p-c"]))
