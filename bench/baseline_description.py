@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 from baseline_pyroute2 import create, open_ns, remove
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import expand
 
 
 class Namespaces:

@@ -7,8 +7,8 @@ import sys
 
 import yaml
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._report.graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import merge
 
 root = pathlib.Path(sys.argv[1])
 out = ["# Recipes", "",

@@ -5,9 +5,9 @@
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand, merge
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import outcome_matrix
+from ansible_collections.linuxnet.netns.plugins.module_utils._report.graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import expand, merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import outcome_matrix
 
 
 def topology_preset(preset):

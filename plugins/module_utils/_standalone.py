@@ -21,9 +21,9 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan imp
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
-from ansible_collections.linuxnet.netns.plugins.module_utils._verify import verify
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import verify
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, PRESENT
 
 OK, DIFFERS, FAILED = 0, 1, 2
 

@@ -93,10 +93,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Namespace
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
 
 
 def main():

@@ -245,7 +245,7 @@ topologies:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._describe import read_namespaces
+from ansible_collections.linuxnet.netns.plugins.module_utils._report.describe import read_namespaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import report
 
 

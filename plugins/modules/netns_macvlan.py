@@ -89,10 +89,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import Child
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION
 
 
 def main():

@@ -97,10 +97,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Route
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():

@@ -404,9 +404,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._verify import verify_when_asked
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import verify_when_asked
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
 
 
 def main():

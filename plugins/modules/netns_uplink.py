@@ -103,10 +103,10 @@ uplink:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import StandaloneUplink
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import StandaloneUplink
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.uplink import plan_uplink
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION
 
 
 def main():

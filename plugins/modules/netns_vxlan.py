@@ -143,10 +143,10 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Vxlan
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETNS_OPTION, STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION
 
 
 def main():

@@ -97,7 +97,7 @@ def prefix():
 
 def star(prefix, size, name="default", **extra):
     """A star description: hub with bridge br0, leaves PREFIX-1..N."""
-    from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand
+    from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import expand
 
     description = expand({"name": "star", "size": size, "prefix": prefix, "ipv6": "2001:db8:77::/48"})
     return {**description, "name": name, **extra}

@@ -96,7 +96,7 @@ bad_queues = st.one_of(st.integers(max_value=0), st.integers(min_value=4097), st
 
 
 def _invalid_route_destination(text):
-    from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+    from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
     from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
     try:

@@ -29,7 +29,7 @@ def journals():
 
 def journal_of(args):
     from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import records
-    from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
+    from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import marker
 
     return records._path("journal", [marker(args["name"])])  # pylint: disable=protected-access
 

@@ -1,3 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The kernel boundary, one file per kernel interface, behind the Kernel facade. Private to linuxnet.netns."""
+"""The kernel wing: one file per kernel interface, behind the Kernel facade (kernel.py).
+Private to linuxnet.netns.
+
+The only importer of pyroute2, libnftables and the ethtool netlink family. It knows nothing of
+plans or guards: it does what it is asked and says what it found.
+
+May import: _errors, and _description.vocabulary (shared words such as LOOPBACK). Nothing of
+reconcile, verify or report.
+"""

@@ -9,11 +9,12 @@ unit tests put a fake with the same methods in its place. A new kernel interface
 file in this package and its methods here.
 """
 
+import ipaddress
+import os
 import resource
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import connection_address
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
@@ -22,7 +23,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink imp
     link_kind_known,
     qdisc_kind_known,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK
 
 
 class Kernel:
@@ -129,7 +130,7 @@ class Kernel:
 
     def connection_address(self):
         """The host's address of the SSH connection the module runs under, from its environment."""
-        return connection_address()
+        return connection_address(os.environ)
 
     def nftables(self, netns):
         return nftables.NftablesSession(self.handle(netns))
@@ -233,3 +234,14 @@ def _namespaces_open_at_once(open_files_limit):
     if open_files_limit == resource.RLIM_INFINITY:
         return 1 << 20
     return max(16, (open_files_limit - FILES_SPARE) // FILES_PER_NAMESPACE)
+
+
+def connection_address(environ):
+    """The host's own address of the SSH connection this module runs under (None when local)."""
+    fields = environ.get("SSH_CONNECTION", "").split()
+    if len(fields) != 4:
+        return None
+    try:
+        return ipaddress.ip_address(fields[2].split("%")[0])
+    except ValueError:
+        return None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, netlink_plain, traffic
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import CHILD_MODES, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import CHILD_MODES, where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
 # a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).

@@ -8,10 +8,10 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
 
 KIND = "address"
 

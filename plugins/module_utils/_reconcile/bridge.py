@@ -7,11 +7,11 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
 
 KIND = "bridge"
 

@@ -10,8 +10,8 @@ The table is the owner's when its `owner` chain holds a rule commented with the 
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import TABLE_FAMILY
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import TABLE_FAMILY
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 

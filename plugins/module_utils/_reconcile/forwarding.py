@@ -11,7 +11,7 @@ A value someone else changed since is theirs: it is not put back.
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
 
 KIND = "sysctls"
 RECORD = "sysctls"

@@ -11,11 +11,11 @@ is recorded under /run before it moves, and put back when it returns.
 import ipaddress
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, child_mode_name, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, child_mode_name, where
 
 RECORD = "moved"
 

@@ -4,10 +4,10 @@
 """Namespaces: existence, loopback up, and per-namespace network sysctls. Private to linuxnet.netns."""
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone, namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
 
 KIND = "netns"
 

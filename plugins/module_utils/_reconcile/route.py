@@ -10,7 +10,7 @@ interface for the same destination is corrected in place with a replace, never d
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
 
 KIND = "route"
 

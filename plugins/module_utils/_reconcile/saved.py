@@ -8,9 +8,9 @@ present, removed otherwise. Private to linuxnet.netns.
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._validate import file_safe_name
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.validate import file_safe_name
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT
 
 KIND = "saved"
 

@@ -16,7 +16,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic imp
     TC_H_ROOT,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import NETEM_KEYS, OFFLOAD_FEATURES
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETEM_KEYS, OFFLOAD_FEATURES
 
 SHAPED = ("netem", "tbf")  # the root qdiscs a shape owns; any other root is the kernel's or someone else's
 DEFAULT_MTU = 1500

@@ -8,9 +8,10 @@ A new object kind gets one line in BUILD_ORDER (and in TEARDOWN when it lives in
 namespace, since removing a namespace takes everything inside it along).
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Namespace, Veth
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import Firewall, RecordedSysctls
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
@@ -23,7 +24,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, PRESENT
 
 # (objects of the topology, their planner), in the order they are built.
 BUILD_ORDER = (

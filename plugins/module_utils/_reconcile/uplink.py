@@ -5,13 +5,13 @@
 reconcilers a topology's uplink goes through. Private to linuxnet.netns.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
 
 
 def plan_uplink(view, request, plan):

@@ -4,8 +4,8 @@
 """veth pairs: one request creates both ends, each directly in its namespace. Private to linuxnet.netns."""
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import require_unguarded
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import leave_alone, veth_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone, veth_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import (
     CREATE,
@@ -14,7 +14,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan imp
     UPDATE,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings import plan_end_settings
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
 
 KIND = "veth"
 

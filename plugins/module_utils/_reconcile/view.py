@@ -17,11 +17,11 @@ kernel's doors that it hands out (netlink) or passes on (namespaces, loopback, s
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._guard import protected_interfaces
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import protected_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.nftables import table_in
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Batch
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import LOOPBACK, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK, where
 
 
 class KernelView:

@@ -12,10 +12,10 @@ so that what a crash leaves behind in the underlay namespace can be found and re
 import secrets
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
 
 KIND = "vxlan"
 TEMPORARY_PREFIX = "lnvx"

@@ -2,7 +2,7 @@ import io
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._standalone import main
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import FakeKernel
 
 

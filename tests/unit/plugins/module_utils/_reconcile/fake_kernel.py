@@ -20,7 +20,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink imp
     RouteRecord,
     VxlanRecord,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import where
 
 # A new veth's offload features, as this project's kernel sets them.
 VETH_CHANGEABLE = frozenset({"rx-gro", "rx-udp-gro-forwarding", "tx-checksum-ip-generic", "tx-checksum-sctp",

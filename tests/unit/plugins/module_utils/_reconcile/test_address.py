@@ -1,6 +1,6 @@
 import ipaddress
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 

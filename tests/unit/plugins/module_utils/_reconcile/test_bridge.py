@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Bridge, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 

@@ -11,13 +11,13 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import (
     ValidationError,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import RouteRecord
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.rollback import Journal
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
     FakeKernel,

@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet, Route, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Route, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth

@@ -3,7 +3,7 @@ import pytest
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
     FakeKernel,
     actions,

@@ -1,6 +1,6 @@
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import marker
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
     FakeKernel,

@@ -3,7 +3,7 @@ import ipaddress
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import AddressSet, Vxlan
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (

@@ -2,9 +2,11 @@
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The words every layer shares, written once: states, busy policies, how a namespace is named
-in messages, the forwarding sysctls, and the option specs several modules take. Pure Python.
+in messages, the marker of what a topology made, the forwarding sysctls, and the option specs several modules take. Pure Python.
 Private to linuxnet.netns.
 """
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 PRESENT = "present"
 ABSENT = "absent"
@@ -65,3 +67,12 @@ def child_mode_name(kind, number):
 
 SHAPE_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt", "rate", "burst", "limit")
 NETEM_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt")
+MARKER_PREFIX = "linuxnet.netns:"
+
+
+def marker(topology_name):
+    """The interface alias that marks what the topology `topology_name` made."""
+    name = topology_name
+    if not isinstance(name, str) or not name or len(name) > 200 or not name.isprintable():
+        raise ValidationError(f"topology name {name!r} must be a printable string of 1 to 200 characters")
+    return MARKER_PREFIX + name

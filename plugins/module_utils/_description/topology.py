@@ -10,10 +10,10 @@ Pure Python: the description and its checks touch no kernel, so the controller-s
 
 from dataclasses import dataclass, replace
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._fleet import Placement
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import (
     AddressSet,
     Bridge,
     EndSettings,
@@ -22,23 +22,13 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._model import (
     Veth,
     Vxlan,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import (
-    DEFAULT_UPLINK_RANGE,
-    Child,
-    Firewall,
-    Forward,
-    MovedInterface,
-    RecordedSysctls,
-    Uplink,
-    host_interface,
-    ROUTER,
-    next_pair,
-    slots_in,
-    uplink_range_network,
-)
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import marker
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import LINK_PROFILES, merge
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, Forward, ROUTER
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface, host_interface
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import DEFAULT_UPLINK_RANGE, Uplink, next_pair, slots_in, uplink_range_network
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import marker
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import LINK_PROFILES, merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
     DEFAULT_BUSY_POLICY,
     FORWARDING_SYSCTLS,
     PRESENT,

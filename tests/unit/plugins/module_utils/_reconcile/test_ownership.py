@@ -1,9 +1,9 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._ownership import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import marker
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import (
     marked,
-    marker,
     namespace_marked,
     veth_marked,
 )

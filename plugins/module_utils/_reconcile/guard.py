@@ -6,21 +6,7 @@ the address of the current Ansible connection are not moved, enslaved, re-addres
 or removed unless the task says force. Private to linuxnet.netns.
 """
 
-import ipaddress
-import os
-
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
-
-
-def connection_address(environ=None):
-    """The host's own address of the SSH connection this module runs under (None when local)."""
-    fields = (environ if environ is not None else os.environ).get("SSH_CONNECTION", "").split()
-    if len(fields) != 4:
-        return None
-    try:
-        return ipaddress.ip_address(fields[2].split("%")[0])
-    except ValueError:
-        return None
 
 
 def protected_interfaces(view, connection=None):

@@ -11,8 +11,8 @@ drawn inside a cluster named after the host.
 import re
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import node
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import node
 
 FORMATS = ("mermaid", "dot")
 

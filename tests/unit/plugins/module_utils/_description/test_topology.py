@@ -1,8 +1,8 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._model import Shape
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Shape
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 
 def link(a, b, **extra):

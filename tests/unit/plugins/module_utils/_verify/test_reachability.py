@@ -1,7 +1,7 @@
 import ipaddress
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import _Network, matrix, probes_for
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import _Network, matrix, probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 
 def chain(forwarding=True, back_route=True, middle_routes=None):

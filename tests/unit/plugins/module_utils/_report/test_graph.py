@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._graph import render
+from ansible_collections.linuxnet.netns.plugins.module_utils._report.graph import render
 
 DESCRIPTION = {
     "namespaces": [{"name": "red"}],

@@ -9,9 +9,9 @@ ValidationError naming the bad value; nothing here touches the kernel.
 
 from dataclasses import dataclass, field
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
     DEFAULT_BUSY_POLICY,
     NETEM_KEYS,
     OFFLOAD_FEATURES,

@@ -14,7 +14,7 @@ namespaces, beyond that from the first namespace to every other and back).
 import re
 from dataclasses import dataclass
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import FORWARDING_SYSCTLS, HOST, node
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import FORWARDING_SYSCTLS, HOST, node
 
 SEGMENT_ALL_PAIRS = 8
 MATRIX_LIMIT = 16

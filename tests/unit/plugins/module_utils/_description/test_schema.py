@@ -7,12 +7,12 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _topology as schema
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import KINDS, PRESET_KEYS
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import BUSY_POLICIES, STATES
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import topology as schema
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import KINDS, PRESET_KEYS
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import BUSY_POLICIES, STATES
 from ansible_collections.linuxnet.netns.plugins.modules import netns_topology
 
-ROOT = pathlib.Path(__file__).resolve().parents[4]
+ROOT = pathlib.Path(__file__).resolve().parents[5]
 ROLE = yaml.safe_load((ROOT / "roles/topology/meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
 DOC = yaml.safe_load(netns_topology.DOCUMENTATION)["options"]
 ROLE_ONLY = {"topology_graph_file", "topology_graph_format", "topology_show_description", "topology_command_python",

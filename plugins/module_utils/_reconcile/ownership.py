@@ -1,26 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Who made what: the marker a topology writes on what it creates, the rules that decide whether
-an object carries it, and the record of described objects left alone because they do not.
+"""Who made what: the rules that decide whether an object carries a topology's marker (see
+_description/vocabulary.py), and the record of described objects left alone because they do not.
 Private to linuxnet.netns.
 
 The marker is an interface alias: on lo for a namespace (also recorded under /run, see
 _kernel/namespaces.py), on the bridge, on the second end of a veth pair. An owner of None asks for
 no ownership (the single-object modules).
 """
-
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-
-MARKER_PREFIX = "linuxnet.netns:"
-
-
-def marker(topology_name):
-    """The interface alias that marks what the topology `topology_name` made."""
-    name = topology_name
-    if not isinstance(name, str) or not name or len(name) > 200 or not name.isprintable():
-        raise ValidationError(f"topology name {name!r} must be a printable string of 1 to 200 characters")
-    return MARKER_PREFIX + name
 
 
 def marked(owner, *links):

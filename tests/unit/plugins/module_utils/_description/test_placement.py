@@ -1,8 +1,8 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import tunnel_probes
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import tunnel_probes
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 FLEET = {"h1": {"address": "198.18.100.11"}, "h2": {"address": "198.18.100.12", "mtu": 9000},
          "h3": {"address": "2001:db8:100::13", "mtu": 1500}}

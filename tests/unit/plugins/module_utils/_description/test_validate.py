@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 

@@ -17,8 +17,8 @@ import ipaddress
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._validate import VNI_MAX
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import node
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.validate import VNI_MAX
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import node
 
 ENCAPSULATION = {4: 50, 6: 70}  # outer IP, UDP, VXLAN and inner Ethernet headers
 DEFAULT_UNDERLAY_MTU = 1500

@@ -1,9 +1,9 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._presets import expand, merge
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import probes_for
-from ansible_collections.linuxnet.netns.plugins.module_utils._topology import Topology
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import expand, merge
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import probes_for
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 
 def build(preset):

@@ -7,13 +7,14 @@ Private to linuxnet.netns.
 
 import socket
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import TABLE_PREFIX, UPLINK_INNER_NAME
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import TABLE_PREFIX
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import UPLINK_INNER_NAME
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
     CHILD_MODES,
     FORWARDING_SYSCTLS,
     child_mode_name,

@@ -7,7 +7,7 @@ import ipaddress
 import re
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
     BUSY_POLICIES,
     DEFAULT_BUSY_POLICY,
     PRESENT,

@@ -10,7 +10,7 @@ edited and reused as a hand-written description.
 
 import ipaddress
 
-from ansible_collections.linuxnet.netns.plugins.module_utils import _validate as validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 KINDS = ("pair", "star", "linear", "tree")

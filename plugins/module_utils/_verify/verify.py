@@ -6,9 +6,9 @@ inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
-from ansible_collections.linuxnet.netns.plugins.module_utils._outside import ROUTER
-from ansible_collections.linuxnet.netns.plugins.module_utils._probe import connect_all, ping_all
-from ansible_collections.linuxnet.netns.plugins.module_utils._reachability import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import ROUTER
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.probe import connect_all, ping_all
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import (
     Probe,
     answered_at_all,
     matrix,
@@ -16,7 +16,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reachability impor
     probes_for,
     tunnel_probes,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._vocabulary import PRESENT, node
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, node
 
 
 class VerificationFailed(NetnsError):

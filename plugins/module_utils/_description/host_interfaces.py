@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Host interfaces in namespaces as models: children of a host interface (macvlan, ipvlan), or
+the interface itself moved in. Pure Python, validated; private to linuxnet.netns.
+"""
+
+from dataclasses import dataclass
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import CHILD_MODES, PRESENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+
+INTERFACE_KEYS = {"name", "kind", "parent", "mode", "addresses", "mac", "mtu"}
+DEFAULT_CHILD_MODES = {"macvlan": "bridge", "ipvlan": "l2"}
+MOVED = "moved"
+INTERFACE_KINDS = (*CHILD_MODES, MOVED)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A macvlan or ipvlan child of a host interface (its parent), placed in a namespace: the
+    namespace on the parent's LAN, without NAT."""
+    name: str
+    netns: str
+    parent: str
+    kind: str = "macvlan"
+    mode: str = "bridge"
+    mac: str = None
+    mtu: int = None
+    state: str = PRESENT
+    owner: str = None
+    force: bool = False
+
+    @classmethod
+    def from_params(cls, params):
+        kind = validate.choice(params.get("kind") or "macvlan", tuple(CHILD_MODES), "kind")
+        mode = validate.choice(params.get("mode") or DEFAULT_CHILD_MODES[kind], tuple(CHILD_MODES[kind]),
+                               f"{kind} mode")
+        return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
+                   parent=validate.interface_name(params.get("parent"), "parent interface name"), kind=kind, mode=mode,
+                   mac=validate.mac_address(params["mac"]) if params.get("mac") is not None else None,
+                   mtu=validate.mtu(params.get("mtu")), state=validate.state(params.get("state")),
+                   owner=params.get("owner"), force=bool(params.get("force")))
+
+    @property
+    def mode_number(self):
+        return CHILD_MODES[self.kind][self.mode]
+
+    @property
+    def target(self):
+        return f"{self.kind} {self.name} in {where(self.netns)}"
+
+
+@dataclass(frozen=True)
+class MovedInterface:
+    """A host interface moved into a namespace, and back to the host with its addresses on absent."""
+    name: str
+    netns: str
+    state: str = PRESENT
+    owner: str = None
+    force: bool = False
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
+                   state=validate.state(params.get("state")), owner=params.get("owner"),
+                   force=bool(params.get("force")))
+
+    @property
+    def target(self):
+        return f"host interface {self.name} in {where(self.netns)}"
+
+
+def host_interface(params):
+    """The model of one entry of a namespace's `interfaces`: a Child, or a MovedInterface."""
+    unknown = sorted(set(params) - INTERFACE_KEYS - {"netns", "state", "owner", "force"})
+    if unknown:
+        raise ValidationError(f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(INTERFACE_KEYS))}")
+    kind = validate.choice(params.get("kind") or "macvlan", INTERFACE_KINDS, "kind")
+    if kind == MOVED:
+        for key in ("parent", "mode", "mac", "mtu"):
+            if params.get(key) is not None:
+                raise ValidationError(f"{key} is for macvlan and ipvlan children; a moved interface keeps its own")
+        return MovedInterface.from_params(params)
+    return Child.from_params(params)
