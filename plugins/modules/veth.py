@@ -225,7 +225,8 @@ changes:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import END_SETTING_KEYS, Veth, veth_end_settings
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import END_SETTING_KEYS, veth_end_settings
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth_and_ends
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION

@@ -13,15 +13,8 @@ from dataclasses import dataclass, replace
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import (
-    AddressSet,
-    Bridge,
-    EndSettings,
-    Namespace,
-    Route,
-    Veth,
-    Vxlan,
-)
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Bridge, Namespace, Route, Veth, Vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, Forward, ROUTER
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface, host_interface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls

@@ -160,6 +160,10 @@ def integer_in_range(value, what, minimum, maximum):
     return number
 
 
+def optional_integer_in_range(value, what, minimum, maximum):
+    return None if value is None else integer_in_range(value, what, minimum, maximum)
+
+
 def sysctl_key(value):
     """A network sysctl as dotted name (net.ipv4.ip_forward); '/' separators are accepted too."""
     if not isinstance(value, str):

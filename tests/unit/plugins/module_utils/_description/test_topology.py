@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Shape
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import Shape
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 

@@ -2,7 +2,8 @@ import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import KernelError, ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import FIRST_CLASS, request_of
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import EndSettings, Shape, Veth, veth_end_settings
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings, Shape, veth_end_settings
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth_and_ends
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
