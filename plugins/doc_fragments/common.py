@@ -29,16 +29,24 @@ attributes:
     platforms: linux
 """
 
-    # Past the guard of the host's own network (plugins/module_utils/_guard.py).
+    # The guard of the host's own network (plugins/module_utils/_reconcile/guard.py), on every
+    # module that can touch a host interface.
     GUARD = r"""
 options:
-  force:
+  allow_host_network:
     description:
       - The interfaces of the host namespace that carry the host's default route (IPv4 or IPv6) or the
         address of the current Ansible connection are not re-addressed, enslaved to a bridge, moved
         into a namespace, taken over by a macvlan in passthru mode, recreated or removed; the task
         fails, naming the interface and what it carries, before any change.
       - V(true) does it anyway.
+    type: bool
+    default: false
+  force:
+    description:
+      - Passing the guard with O(force=true) is deprecated; it still works, with a deprecation
+        warning, and stops working in release 2.0.0. Use O(allow_host_network=true).
+      - Where a module's O(force) also recreates a drifted object, its own description says so.
     type: bool
     default: false
 """

@@ -16,6 +16,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan imp
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.rollback import Journal
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
 
+GUARD_FORCE_REMOVED_IN = "2.0.0"  # the release in which force stops passing the guard (allow_host_network does)
+
 
 def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
     """Parse, plan, apply (unless in check mode), run the after-apply step, report.
@@ -52,6 +54,8 @@ def execute(module, parse, plan_with, after_apply=None, short_invocation=False):
     extra = _guarded(module, run, plan)
     for warning in plan.warnings:
         module.warn(warning)
+    for message in plan.deprecations:
+        module.deprecate(message, version=GUARD_FORCE_REMOVED_IN, collection_name="linuxnet.netns")
     result = {"changed": plan.changed, "changes": plan.summary(), **extra}
     if short_invocation:
         result["invocation"] = {"module_args": {

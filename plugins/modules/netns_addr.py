@@ -112,7 +112,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -124,7 +124,7 @@ def main():
             "state": STATE_OPTION,
             "exclusive": {"type": "bool", "default": False},
             "nodad": {"type": "bool", "default": False},
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
         },
         supports_check_mode=True,
     )

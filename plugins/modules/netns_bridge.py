@@ -105,7 +105,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, NETNS_OPTION, STATE_OPTION
 
 
 def main():
@@ -115,7 +115,7 @@ def main():
             "netns": NETNS_OPTION,
             "ports": {"type": "list", "elements": "str"},
             "exclusive_ports": {"type": "bool", "default": False},
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
             "stp": {"type": "bool"},
             "mtu": {"type": "int"},
             "state": STATE_OPTION,

@@ -64,7 +64,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_moved
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, STATE_OPTION
 
 
 def main():
@@ -73,7 +73,7 @@ def main():
             "name": {"type": "str", "required": True},
             "netns": {"type": "str", "required": True},
             "state": STATE_OPTION,
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
         },
         supports_check_mode=True,
     )

@@ -36,7 +36,7 @@ options:
   mode:
     description:
       - For a macvlan C(bridge) (the default; children of one parent talk to each other), C(private),
-        C(vepa) or C(passthru) (takes the parent over, guarded as O(force) says); for an ipvlan C(l2)
+        C(vepa) or C(passthru) (takes the parent over, guarded as O(allow_host_network) says); for an ipvlan C(l2)
         (the default), C(l3) or C(l3s).
     type: str
   mac:
@@ -50,6 +50,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - Recreate a child whose parent or mode differs from the request.
+      - It still passes the guard of the host's network too (a passthru parent that carries the
+        default route), with a deprecation warning until release 2.0.0; use O(allow_host_network=true).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.guard
@@ -92,7 +99,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, STATE_OPTION
 
 
 def main():
@@ -106,7 +113,7 @@ def main():
             "mac": {"type": "str"},
             "mtu": {"type": "int"},
             "state": STATE_OPTION,
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
         },
         supports_check_mode=True,
     )

@@ -116,14 +116,6 @@ options:
       - Omitted, C(100.64.0.0/10), the shared address space of RFC 6598 - meant for carrier NAT, so
         rarely routed inside a site. Hosts that use it already (Tailscale does) should give another.
     type: str
-  force:
-    description:
-      - The interfaces of the host namespace that carry the host's default route or the address of
-        the current Ansible connection are not re-addressed, enslaved, moved into a namespace, taken
-        over by a macvlan in passthru mode or removed; the task fails before any change, naming the
-        interface and what it carries. V(true) does it anyway.
-    type: bool
-    default: false
   rollback:
     description:
       - V(true) makes a failed apply (a kernel refusal, an nftables error, a failed verification)
@@ -222,6 +214,7 @@ options:
     default: false
 extends_documentation_fragment:
   - linuxnet.netns.common
+  - linuxnet.netns.common.guard
 author:
   - linuxnet.netns developers (@linuxnet)
 """
@@ -406,7 +399,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import verify_when_asked
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import STATE_OPTION, WHEN_BUSY_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, STATE_OPTION, WHEN_BUSY_OPTION
 
 
 def main():
@@ -428,7 +421,7 @@ def main():
             "fleet": {"type": "dict"},
             "forwards": {"type": "list", "elements": "dict", "default": []},
             "uplink_range": {"type": "str"},
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
             "rollback": {"type": "bool", "default": False},
         },
         supports_check_mode=True,

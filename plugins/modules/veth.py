@@ -136,13 +136,14 @@ options:
       - Recreate the pair when an interface of that name exists but is not this pair (another peer,
         another namespace, or not a veth), or when the peer's name is taken. Addresses on the old
         interfaces are lost.
-      - Also lets the module recreate or remove a veth end in the host namespace that carries the
-        host's default route or the address of the current Ansible connection, which it otherwise
-        refuses before any change.
+      - A veth end in the host namespace that carries the host's default route or the address of the
+        current Ansible connection is recreated or removed only with O(allow_host_network=true);
+        O(force=true) still passes that guard too, with a deprecation warning (until release 2.0.0).
     type: bool
     default: false
 extends_documentation_fragment:
   - linuxnet.netns.common
+  - linuxnet.netns.common.guard
   - linuxnet.netns.common.netns
 author:
   - linuxnet.netns developers (@linuxnet)
@@ -229,7 +230,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_s
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth_and_ends
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import NETNS_OPTION, STATE_OPTION
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, NETNS_OPTION, STATE_OPTION
 
 
 END_SETTING_TYPES = {"mac": "str", "txqueuelen": "int", "offloads": "dict", "gso_max_size": "int",
@@ -245,7 +246,7 @@ def main():
             "peer_netns": {"type": "str"},
             "mtu": {"type": "int"},
             "state": STATE_OPTION,
-            "force": {"type": "bool", "default": False},
+            **GUARD_OPTIONS,
             "bridge": {"type": "str"},
             "peer_bridge": {"type": "str"},
             "queues": {"type": "int"},

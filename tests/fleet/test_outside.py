@@ -206,10 +206,10 @@ def test_a_table_of_that_name_made_by_another_is_left_alone(fleet, tmp_path, int
         on(fleet, host, "nft", "delete", "table", "inet", "linuxnet-lookalike")
 
 
-def test_the_guard_refuses_the_hosts_own_interfaces_and_force_overrides_it(fleet, tmp_path):
+def test_the_guard_refuses_the_hosts_own_interfaces_and_allow_host_network_overrides_it(fleet, tmp_path):
     host = fleet.hosts[1]
     task = ("- hosts: {host}\n  gather_facts: false\n  tasks:\n"
-            "    - linuxnet.netns.netns_addr: {{interface: {name}, addresses: [{address}], force: {force}}}\n")
+            "    - linuxnet.netns.netns_addr: {{interface: {name}, addresses: [{address}], {option}: {allowed}}}\n")
     # an IPv6 default route through a veth of the host's own, beside eth0 (which carries the connection)
     on(fleet, host, "ip", "link", "add", "lntg0", "type", "veth", "peer", "name", "lntg1")
     on(fleet, host, "ip", "link", "set", "lntg0", "up")
@@ -219,15 +219,22 @@ def test_the_guard_refuses_the_hosts_own_interfaces_and_force_overrides_it(fleet
         for name, carried in (("eth0", f"the address of the current Ansible connection ({fleet.address(host)})"),
                               ("lntg0", "the host's IPv6 default route")):
             refused = playbook(fleet, tmp_path, task.format(host=host, name=name, address="198.18.120.1/24",
-                                                            force="false"))
+                                                            option="allow_host_network", allowed="false"))
             assert refused.returncode != 0
             assert f"refusing to re-address interface '{name}': it carries {carried}" in refused.stdout, \
                 refused.stdout[-3000:]
         assert host_state(fleet, host) == before
-        forced = playbook(fleet, tmp_path, task.format(host=host, name="lntg0", address="198.18.120.1/24",
-                                                       force="true"))
-        assert forced.returncode == 0, forced.stdout[-3000:]
+        allowed = playbook(fleet, tmp_path, task.format(host=host, name="lntg0", address="198.18.120.1/24",
+                                                        option="allow_host_network", allowed="true"))
+        assert allowed.returncode == 0 and "DEPRECATION" not in allowed.stdout + allowed.stderr, allowed.stdout[-3000:]
         assert "198.18.120.1/24" in on(fleet, host, "ip", "-o", "address", "show", "lntg0")
+        # force still passes the guard, with a deprecation warning
+        forced = playbook(fleet, tmp_path, task.format(host=host, name="lntg0", address="198.18.120.2/24",
+                                                       option="force", allowed="true"))
+        assert forced.returncode == 0, forced.stdout[-3000:]
+        said = " ".join((forced.stdout + forced.stderr).split())  # warnings may be wrapped
+        assert "passing the guard of the host's network with force is deprecated" in said, said[-3000:]
+        assert "198.18.120.2/24" in on(fleet, host, "ip", "-o", "address", "show", "lntg0")
     finally:
         on(fleet, host, "ip", "link", "delete", "lntg0")
 

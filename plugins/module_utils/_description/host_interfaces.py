@@ -30,7 +30,8 @@ class Child:
     mtu: int = None
     state: str = PRESENT
     owner: str = None
-    force: bool = False
+    force: bool = False  # recreate a child whose parent or mode differs; deprecated for the guard
+    allow_host_network: bool = False  # past the guard of the host's own network (passthru takes the parent)
 
     @classmethod
     def from_params(cls, params):
@@ -41,7 +42,8 @@ class Child:
                    parent=validate.interface_name(params.get("parent"), "parent interface name"), kind=kind, mode=mode,
                    mac=validate.mac_address(params["mac"]) if params.get("mac") is not None else None,
                    mtu=validate.mtu(params.get("mtu")), state=validate.state(params.get("state")),
-                   owner=params.get("owner"), force=bool(params.get("force")))
+                   owner=params.get("owner"), force=bool(params.get("force")),
+                   allow_host_network=bool(params.get("allow_host_network")))
 
     @property
     def mode_number(self):
@@ -59,13 +61,14 @@ class MovedInterface:
     netns: str
     state: str = PRESENT
     owner: str = None
-    force: bool = False
+    allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
+    force: bool = False  # deprecated: allow_host_network
 
     @classmethod
     def from_params(cls, params):
         return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
                    state=validate.state(params.get("state")), owner=params.get("owner"),
-                   force=bool(params.get("force")))
+                   allow_host_network=bool(params.get("allow_host_network")), force=bool(params.get("force")))
 
     @property
     def target(self):
@@ -74,7 +77,7 @@ class MovedInterface:
 
 def host_interface(params):
     """The model of one entry of a namespace's `interfaces`: a Child, or a MovedInterface."""
-    unknown = sorted(set(params) - INTERFACE_KEYS - {"netns", "state", "owner", "force"})
+    unknown = sorted(set(params) - INTERFACE_KEYS - {"netns", "state", "owner", "force", "allow_host_network"})
     if unknown:
         raise ValidationError(f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(INTERFACE_KEYS))}")
     kind = validate.choice(params.get("kind") or "macvlan", INTERFACE_KINDS, "kind")

@@ -55,7 +55,8 @@ class Veth:
     peer_netns: str = None
     mtu: int = None
     state: str = PRESENT
-    force: bool = False
+    force: bool = False  # recreate a pair that differs
+    allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
     bridge: str = None  # bridge (in netns) this end is a port of; None: not managed
     peer_bridge: str = None
     owner: str = None  # ownership marker, written on the peer end
@@ -76,6 +77,7 @@ class Veth:
             mtu=validate.mtu(params.get("mtu")),
             state=state,
             force=bool(params.get("force")),
+            allow_host_network=bool(params.get("allow_host_network")),
             bridge=_optional_interface(params.get("bridge"), "bridge name"),
             peer_bridge=_optional_interface(params.get("peer_bridge"), "peer bridge name"),
             owner=params.get("owner"),
@@ -99,7 +101,8 @@ class AddressSet:
     state: str = PRESENT
     exclusive: bool = False
     nodad: bool = False
-    force: bool = False  # past the guard of the host's own network (see _guard.py)
+    allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
+    force: bool = False  # deprecated for the guard: allow_host_network
 
     @classmethod
     def from_params(cls, params):
@@ -111,6 +114,7 @@ class AddressSet:
             exclusive=bool(params.get("exclusive")),
             nodad=bool(params.get("nodad")),
             force=bool(params.get("force")),
+            allow_host_network=bool(params.get("allow_host_network")),
         )
 
     @property
@@ -169,7 +173,8 @@ class Bridge:
     mtu: int = None
     state: str = PRESENT
     owner: str = None
-    force: bool = False  # past the guard of the host's own network (see _guard.py)
+    allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
+    force: bool = False  # deprecated for the guard: allow_host_network
 
     @classmethod
     def from_params(cls, params):
@@ -192,6 +197,7 @@ class Bridge:
             state=validate.state(params.get("state")),
             owner=params.get("owner"),
             force=bool(params.get("force")),
+            allow_host_network=bool(params.get("allow_host_network")),
         )
 
     @property
@@ -214,7 +220,7 @@ class Vxlan:
     mtu: int = None  # None: the underlay's MTU minus the encapsulation (50 for IPv4, 70 for IPv6)
     bridge: str = None
     state: str = PRESENT
-    force: bool = False
+    force: bool = False  # recreate a tunnel end that differs
     owner: str = None
 
     @classmethod

@@ -155,15 +155,15 @@ class Placement:
         for index, link in enumerate(topology.links):
             limits = [tunnel_bridges[key] for key in self._bridges_of(link) if key in tunnel_bridges]
             if self.is_cross(link):
-                mtus[id(link)] = link.mtu
+                mtus[link.key] = link.mtu
                 continue
             if not limits:
-                mtus[id(link)] = link.mtu if link.mtu is not None else link.default_mtu
+                mtus[link.key] = link.mtu if link.mtu is not None else link.default_mtu
                 continue
             if link.mtu is not None and link.mtu > min(limits):
                 raise ValidationError(f"links[{index}]: mtu {link.mtu} is larger than the MTU {min(limits)} of a "
                                       f"tunnel on the same bridge; packets that large would be lost in the tunnel")
-            mtus[id(link)] = min(limits) if link.mtu is None else link.mtu
+            mtus[link.key] = min(limits) if link.mtu is None else link.mtu
         return mtus
 
     def _bridges_of(self, link):

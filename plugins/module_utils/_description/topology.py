@@ -1,33 +1,36 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A whole topology: validated as one description and turned into the single-object models.
-Private to linuxnet.netns.
+"""A whole topology parsed from its description into the single-object models. Private to
+linuxnet.netns.
 
 Pure Python: the description and its checks touch no kernel, so the controller-side plugins
-(presets, graphs) use them too. reconcile/topology.py plans it.
+(presets, graphs) use them too. The jobs around the parsing live apart: the description as given
+(description.py), the checks across objects (checks.py), placement across a fleet
+(placement.py), and the models this host builds (local.py), which reconcile/topology.py plans.
 """
 
 from dataclasses import dataclass, replace
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import check_bridges_referenced, check_names, check_segments
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.description import Description, saved_where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import ROUTER, Forward
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import host_interface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Bridge, Namespace, Route, Veth, Vxlan
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, Forward, ROUTER
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface, host_interface
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import DEFAULT_UPLINK_RANGE, Uplink, next_pair, slots_in, uplink_range_network
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import marker
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import LINK_PROFILES, merge
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
-    DEFAULT_BUSY_POLICY,
-    FORWARDING_SYSCTLS,
-    PRESENT,
-    interface_label,
-    where as where_is,
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.local import LocalPart
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import LINK_PROFILES
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import (
+    DEFAULT_UPLINK_RANGE,
+    Uplink,
+    next_pair,
+    slots_in,
+    uplink_range_network,
 )
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import FORWARDING_SYSCTLS, PRESENT, interface_label, marker
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
@@ -39,9 +42,6 @@ LINK_KEYS = {"endpoints", "mtu", "vni"} | END_KEYS
 ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac"} | END_KEYS
 LINK_DEFAULT_KEYS = {"mtu"} | END_KEYS  # link_defaults, and what a profile sets
 ROUTE_KEYS = {"to", "via", "interface", "metric"}
-SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet",
-              "link_defaults", "profile", "forwards", "uplink_range"}
-SAVED_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ class Endpoint:
     def label(self):
         return interface_label(self.netns, self.name)
 
+    @property
+    def key(self):
+        """What names this end uniquely in a description (checks.check_names refuses a second)."""
+        return (self.host, self.netns, self.name)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -66,101 +71,72 @@ class Link:
     vni: int = None  # a cross-host link's VXLAN network identifier; None: derived from the description
     default_mtu: int = None  # from link_defaults or the profile: for links within one host only
 
+    @property
+    def key(self):
+        """A link is known by its two ends."""
+        return (self.a.key, self.b.key)
+
 
 class Topology:
-    """The validated description. Every check runs in the constructor, before any change."""
+    """The parsed description. Every check runs in the constructor, before any change."""
 
-    def __init__(self, namespaces=None, bridges=None, links=None, state=PRESENT, when_busy=DEFAULT_BUSY_POLICY,
-                 name="default", prune=False, verify=False, persistent=False, host=None, fleet=None,
-                 link_defaults=None, profile=None, forwards=None, uplink_range=None, force=False, rollback=False):
-        self.state = validate.state(state)
-        self.when_busy = validate.busy_policy(when_busy)
-        if persistent:
-            validate.file_safe_name(name, "the name of a persistent topology")
-        self.name = name
-        self.owner = marker(name)
-        self.prune = prune  # also remove what carries the marker but is no longer described
-        self.verify = verify  # probe the paths after a real apply
-        self.persistent = persistent  # saved, to be applied again at boot by the standalone command
-        self.from_saved_file = False  # read by the standalone command, which never changes the file
-        self.description = {"namespaces": namespaces or [], "bridges": bridges or [], "links": links or []}
-        self.description["forwards"] = forwards or []
-        self.fleet = fleet
-        self.profile = profile
-        self.link_defaults_given = link_defaults or {}
-        self.link_defaults = _link_defaults(profile, link_defaults)
+    def __init__(self, description=None):
+        description = description if description is not None else Description()
+        self.description = description
+        self.state = validate.state(description.state)
+        self.when_busy = validate.busy_policy(description.when_busy)
+        if description.persistent:
+            validate.file_safe_name(description.name, "the name of a persistent topology")
+        self.name = description.name
+        self.owner = marker(description.name)
+        self.prune, self.verify, self.persistent = description.prune, description.verify, description.persistent
+        self.rollback = description.rollback
+        self.from_saved_file = description.from_saved_file
+        self.guard_passes = {"allow_host_network": description.allow_host_network, "force": description.force}
+        self.link_defaults = _link_defaults(description.profile, description.link_defaults)
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet
         self.bridge_pins = {}  # (netns, bridge) -> host
         self.routes = []
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
-        self.uplink_range = uplink_range
-        self.force = force  # past the guard of the host's own network
-        self.rollback = rollback  # a failed apply undoes what it changed (see _reconcile/rollback.py)
+        self.uplink_range = description.uplink_range or DEFAULT_UPLINK_RANGE
         self.uplinks = {}  # namespace -> Uplink
         self.host_interfaces = []  # Child and MovedInterface models, in the namespaces' order
         self.host_interface_addresses = {}  # (netns, name) -> addresses
-        self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(bridges, "bridges"))]
-        self.links = [self._link(entry, index) for index, entry in enumerate(_entries(links, "links"))]
-        listed = [self._namespace(entry, index) for index, entry in enumerate(_entries(namespaces, "namespaces"))]
+        self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(description.bridges, "bridges"))]
+        self.links = [self._link(entry, index) for index, entry in enumerate(_entries(description.links, "links"))]
+        namespaces = _entries(description.namespaces, "namespaces")
+        listed = [self._namespace(entry, index) for index, entry in enumerate(namespaces)]
         self._add_uplinks(namespaces)
         self._order_namespaces(listed)
         self.forwards = []
-        for index, entry in enumerate(_entries(forwards, "forwards")):
+        for index, entry in enumerate(_entries(description.forwards, "forwards")):
             self.forwards.append(self._forward(entry, index))
-        self._check_names()
-        self._check_bridges_referenced()
-        self._check_segments()
-        self.placement = Placement(self, host, fleet)
+        check_names(self)
+        check_bridges_referenced(self)
+        check_segments(self)
+        self.placement = Placement(self, description.host, description.fleet)
+        self.local = LocalPart(self)
 
     @classmethod
     def from_params(cls, params):
-        """The topology a netns_topology task describes: the preset's expansion, then the lists given."""
-        description = merge(params.get("preset"), params.get("namespaces"), params.get("bridges"), params.get("links"))
-        topology = cls(description["namespaces"], description["bridges"], description["links"], params.get("state"),
-                       params.get("when_busy"), params.get("name", "default"), bool(params.get("prune")),
-                       bool(params.get("verify")), bool(params.get("persistent")), params.get("host"),
-                       params.get("fleet"), params.get("link_defaults"), params.get("profile"),
-                       params.get("forwards"), params.get("uplink_range"), bool(params.get("force")),
-                       bool(params.get("rollback")))
+        """The topology a netns_topology task describes."""
+        topology = cls(Description.from_params(params))
         topology.placement.require_fleet()
         return topology
-
-    def saved_form(self):
-        """What is saved for the standalone command: the expanded description and how to apply it."""
-        saved = {"format": SAVED_FORMAT, "name": self.name, **self.description, "when_busy": self.when_busy,
-                 "verify": self.verify}
-        if self.placement.host is not None:  # this host's part of a fleet, with the underlay of its tunnels
-            saved.update(host=self.placement.host, fleet=self.fleet)
-        if self.profile is not None:
-            saved["profile"] = self.profile
-        if self.link_defaults_given:
-            saved["link_defaults"] = self.link_defaults_given
-        if self.description["forwards"]:
-            saved["forwards"] = self.description["forwards"]
-        if self.uplink_range is not None:
-            saved["uplink_range"] = self.uplink_range
-        return saved
 
     @classmethod
     def from_saved(cls, content, name, state=PRESENT):
         """The topology saved as `name`, validated as a task's description is."""
-        where = f"saved description of topology {name!r}"
-        _known_keys(content, SAVED_KEYS, where)
-        if content.get("format") != SAVED_FORMAT or content.get("name") != name:
-            raise ValidationError(f"{where}: format {content.get('format')!r} and name {content.get('name')!r} "
-                                  f"must be {SAVED_FORMAT} and {name!r}")
-        topology = _wrap(where, lambda: cls(content.get("namespaces"), content.get("bridges"), content.get("links"),
-                                            state, content.get("when_busy"), name, verify=bool(content.get("verify")),
-                                            persistent=True, host=content.get("host"), fleet=content.get("fleet"),
-                                            link_defaults=content.get("link_defaults"),
-                                            profile=content.get("profile"), forwards=content.get("forwards"),
-                                            uplink_range=content.get("uplink_range")))
+        where = saved_where(name)
+        topology = _wrap(where, lambda: cls(Description.from_saved(content, name, state)))
         _wrap(where, topology.placement.require_fleet)
-        topology.from_saved_file = True
         return topology
 
-    # parsing
+    def saved_form(self):
+        return self.description.saved_form()
+
+# parsing
     def _namespace(self, entry, index):
         where = f"namespaces[{index}]"
         _known_keys(entry, NAMESPACE_KEYS, where)
@@ -175,10 +151,10 @@ class Topology:
             self.namespace_pins[name] = _wrap(where, _host, entry["host"])
         if entry.get("uplink") not in (None, False):
             self.uplinks[name] = _wrap(f"{where} ({name})", Uplink.from_params, name, entry["uplink"], self.name,
-                                       self.uplink_range or DEFAULT_UPLINK_RANGE)
+                                       self.uplink_range)
         for interface_index, interface in enumerate(_entries(entry.get("interfaces"), f"{where} ({name}) interfaces")):
             interface_where = f"{where} ({name}) interfaces[{interface_index}]"
-            params = {**interface, "netns": name, "state": self.state, "owner": self.owner, "force": self.force}
+            params = {**interface, "netns": name, "state": self.state, "owner": self.owner, **self.guard_passes}
             model = _wrap(interface_where, host_interface, params)
             self.host_interfaces.append(model)
             self.host_interface_addresses[(name, model.name)] = tuple(
@@ -193,7 +169,7 @@ class Topology:
         where = f"bridges[{index}]"
         _known_keys(entry, BRIDGE_KEYS, where)
         bridge = _wrap(where, Bridge.from_params, {**entry, "ports": None, "state": self.state, "owner": self.owner,
-                                                   "force": self.force})
+                                                   **self.guard_passes})
         if entry.get("host") is not None:
             self.bridge_pins[(bridge.netns, bridge.name)] = _wrap(where, _host, entry["host"])
         self.bridge_addresses[(bridge.netns, bridge.name)] = tuple(
@@ -220,7 +196,7 @@ class Topology:
             ends.append(endpoint)
         link = Link(ends[0], ends[1], _wrap(where, validate.mtu, entry.get("mtu")), _wrap(where, validate.vni, entry.get("vni")),
                     default_mtu=self.link_defaults.get("mtu"))
-        _wrap(where, Veth.from_params, self._veth_params(link))
+        _wrap(where, Veth.from_params, self.veth_params(link))
         return link
 
     def _add_uplinks(self, namespaces):
@@ -229,7 +205,7 @@ class Topology:
         two land on the same one."""
         given = {entry["name"] for entry in namespaces or [] if isinstance(entry.get("uplink"), dict)
                  and entry["uplink"].get("addresses") is not None}
-        uplink_range = self.uplink_range or DEFAULT_UPLINK_RANGE
+        uplink_range = self.uplink_range
         taken = {address.network for name in given for address in self.uplinks[name].router_addresses}
         allocated = sorted(set(self.uplinks) - given)
         if allocated:
@@ -278,7 +254,8 @@ class Topology:
                                       f"forwards[{other_index}]")
         return forward
 
-    def _veth_params(self, link):
+    def veth_params(self, link):
+        """The veth module's parameters for a link within one host."""
         return {
             "name": link.a.name, "netns": link.a.netns, "peer": link.b.name, "peer_netns": link.b.netns,
             "mtu": link.mtu, "bridge": link.a.bridge, "peer_bridge": link.b.bridge, "state": self.state,
@@ -296,163 +273,6 @@ class Topology:
             if name is not None and name not in self.namespaces:
                 self.namespaces[name] = Namespace(name=name, state=self.state, when_busy=self.when_busy,
                                                   owner=self.owner)
-
-    # checks across objects
-    def _check_names(self):
-        owners = {}
-        for interface in self.host_interfaces:
-            _claim(owners, interface.netns, interface.name, interface.target)
-        for bridge in self.bridges:
-            _claim(owners, bridge.netns, bridge.name, f"bridge {bridge.name}")
-        for index, link in enumerate(self.links):
-            for end in (link.a, link.b):
-                # root-namespace endpoints of different hosts are different interfaces
-                _claim(owners, end.netns, end.name, f"links[{index}] endpoint {end.label}", end.host)
-
-    def _check_bridges_referenced(self):
-        declared = {(bridge.netns, bridge.name) for bridge in self.bridges}
-        for index, link in enumerate(self.links):
-            for end in (link.a, link.b):
-                if end.bridge is not None and (end.netns, end.bridge) not in declared:
-                    raise ValidationError(
-                        f"links[{index}] endpoint {end.label}: bridge {end.bridge!r} is not declared "
-                        f"in {where_is(end.netns)}"
-                    )
-
-    def _check_segments(self):
-        """No address twice in one namespace, no overlapping address on one segment."""
-        by_namespace = {}
-        for segment in self.segments():
-            on_segment = {}
-            for owner, address in segment:
-                _claim_address(on_segment, owner, address, "on one segment")
-                _claim_address(by_namespace.setdefault(owner[0], {}), owner, address, "in one namespace")
-
-    def segments(self):
-        """Each layer-2 segment as a list of ((netns, interface), address) pairs.
-
-        A link is a segment of its two ends; ends on a bridge join the bridge's segment, which
-        lists the bridge's own addresses first.
-        """
-        parent = {}
-
-        def find(node):
-            while parent.setdefault(node, node) != node:
-                node = parent[node]
-            return node
-
-        members = {}
-        for (netns, name), addresses in self.bridge_addresses.items():
-            node = ("bridge", netns, name)
-            find(node)
-            members.setdefault(node, []).extend(((netns, name), address) for address in addresses)
-        for link in self.links:
-            nodes = []
-            for end in (link.a, link.b):
-                node = ("bridge", end.netns, end.bridge) if end.bridge is not None else ("link", id(link))
-                nodes.append(node)
-                members.setdefault(node, []).extend(((end.netns, end.name), address) for address in end.addresses)
-            parent[find(nodes[0])] = find(nodes[1])
-        grouped = {}
-        for node, entries in members.items():
-            grouped.setdefault(find(node), []).extend(entries)
-        return list(grouped.values())
-
-    def interface_names(self):
-        """{(netns, interface)} of every link end and bridge the description names."""
-        names = {(bridge.netns, bridge.name) for bridge in self.bridges}
-        return names | {(end.netns, end.name) for link in self.links for end in (link.a, link.b)}
-
-    # the single-object models of what this host builds (in a fleet: its part)
-    def local_namespaces(self):
-        return [namespace for name, namespace in self.namespaces.items()
-                if self.placement.here(self.placement.namespace_host[name])]
-
-    def local_bridges(self):
-        return [bridge for bridge in self.bridges
-                if self.placement.here(self.placement.bridge_host[(bridge.netns, bridge.name)])]
-
-    def local_routes(self):
-        return [route for route in self.routes if self.placement.here(self.placement.namespace_host[route.netns])]
-
-    def veths(self):
-        return [Veth.from_params({**self._veth_params(link), "mtu": self.placement.link_mtu[id(link)]})
-                for link in self.links if self.placement.link_here(link)]
-
-    def vxlans(self):
-        """The tunnel ends this host builds for cross-host links, one per link that has an end here."""
-        ends = []
-        for tunnel in self.placement.tunnels:
-            for end, other, host, other_host in ((tunnel.link.a, tunnel.link.b, *tunnel.hosts),
-                                                 (tunnel.link.b, tunnel.link.a, *reversed(tunnel.hosts))):
-                if host == self.placement.host:
-                    local, remote = self.placement.fleet[host].address, self.placement.fleet[other_host].address
-                    ends.append(Vxlan(name=end.name, vni=tunnel.vni, netns=end.netns, local=local, remotes=(remote,),
-                                      mtu=tunnel.mtu, bridge=end.bridge, state=self.state, owner=self.owner))
-        return ends
-
-    def end_settings(self):
-        """The settings of every link end this host builds: veth ends, and tunnel ends of cross-host links."""
-        settings = []
-        tunnel_mtus = {id(tunnel.link): tunnel.mtu for tunnel in self.placement.tunnels}
-        for link in self.links:
-            mtu = self.placement.link_mtu[id(link)] if self.placement.link_here(link) else tunnel_mtus.get(id(link))
-            for end in (link.a, link.b):
-                if end.settings and self._end_here(link, end):
-                    end_settings = EndSettings.from_params(end.settings, end.name, end.netns, mtu)
-                    if not end_settings.empty:
-                        settings.append(end_settings)
-        return settings
-
-    def _end_here(self, link, end):
-        """This host builds `end`: the whole link is here, or it is this host's end of a tunnel."""
-        placement = self.placement
-        return placement.link_here(link) or (placement.is_cross(link) and placement.end_host(end) == placement.host)
-
-    def children(self):
-        return [model for model in self.host_interfaces if isinstance(model, Child) and self._namespace_here(model.netns)]
-
-    def moved_interfaces(self):
-        return [model for model in self.host_interfaces
-                if isinstance(model, MovedInterface) and self._namespace_here(model.netns)]
-
-    def _namespace_here(self, netns):
-        return self.placement.here(self.placement.namespace_host[netns])
-
-    def local_uplinks(self):
-        return [uplink for name, uplink in self.uplinks.items() if self._namespace_here(name)]
-
-    def _local_uplinks_by_router(self):
-        routers = {}
-        for uplink in self.local_uplinks():
-            routers.setdefault(uplink.router, []).append(uplink)
-        return routers
-
-    def firewalls(self):
-        """The owned nftables table of each router of this host's uplinks."""
-        return [Firewall(netns=router, owner=self.owner, topology=self.name, uplinks=tuple(uplinks),
-                         forwards=tuple((forward, self.uplinks[forward.netns]) for forward in self.forwards
-                                        if self.uplinks[forward.netns] in uplinks),
-                         state=self.state)
-                for router, uplinks in self._local_uplinks_by_router().items()]
-
-    def recorded_sysctls(self):
-        return [RecordedSysctls(netns=router, owner=self.owner, uplinks=tuple(uplinks), state=self.state)
-                for router, uplinks in self._local_uplinks_by_router().items()]
-
-    def address_sets(self):
-        sets = []
-        for link in self.links:
-            for end in (link.a, link.b):
-                if end.addresses and self._end_here(link, end):
-                    sets.append(AddressSet(end.name, end.addresses, end.netns, nodad=True, force=self.force))
-        for (netns, name), addresses in self.bridge_addresses.items():
-            if addresses and self.placement.here(self.placement.bridge_host[(netns, name)]):
-                sets.append(AddressSet(name, addresses, netns, nodad=True, force=self.force))
-        for (netns, name), addresses in self.host_interface_addresses.items():
-            if addresses and self._namespace_here(netns):
-                sets.append(AddressSet(name, addresses, netns, nodad=True))
-        return sets
 
 
 def _entries(value, what):
@@ -529,19 +349,3 @@ def _wrap(where, function, *args):
         return function(*args)
     except ValidationError as exc:
         raise ValidationError(f"{where}: {exc}") from None
-
-
-def _claim(owners, netns, name, what, host=None):
-    key = (host, netns, name)
-    if key in owners:
-        raise ValidationError(f"interface name {name!r} is used twice in {where_is(netns)}: by {owners[key]} and {what}")
-    owners[key] = what
-
-
-def _claim_address(seen, owner, address, where):
-    other = seen.get(address.ip)
-    if other is not None and other != owner:
-        raise ValidationError(
-            f"address {address.ip} is used twice {where}: by {interface_label(*other)} and {interface_label(*owner)}"
-        )
-    seen[address.ip] = owner

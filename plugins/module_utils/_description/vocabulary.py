@@ -24,6 +24,8 @@ FORWARDING_SYSCTLS = {4: "net.ipv4.ip_forward", 6: "net.ipv6.conf.all.forwarding
 
 STATE_OPTION = {"type": "str", "default": PRESENT, "choices": list(STATES)}
 NETNS_OPTION = {"type": "str"}
+# The guard of the host's own network: allow_host_network passes it; force still does, deprecated.
+GUARD_OPTIONS = {"allow_host_network": {"type": "bool", "default": False}, "force": {"type": "bool", "default": False}}
 WHEN_BUSY_OPTION = {"type": "str", "default": DEFAULT_BUSY_POLICY, "choices": list(BUSY_POLICIES)}
 
 

@@ -26,7 +26,7 @@ def plan_addresses(view, wanted, plan):
     view.expect_addresses(wanted.netns, wanted.interface, after)
     if to_remove or to_add:
         if not view.is_new_link(wanted.netns, wanted.interface):
-            require_unguarded(view, wanted.netns, wanted.interface, "re-address", wanted.force)
+            require_unguarded(view, plan, wanted.netns, wanted.interface, "re-address", wanted)
         action = CREATE if not _listed(current) else DELETE if not _listed(after) else UPDATE
         plan.add(
             KIND, wanted.target, action,

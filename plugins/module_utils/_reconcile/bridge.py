@@ -30,7 +30,7 @@ def plan_bridge(view, bridge, plan):
         return
     for port in set(after.get("ports") or ()) - set((before or {}).get("ports") or ()):
         if not view.is_new_link(bridge.netns, port):
-            require_unguarded(view, bridge.netns, port, f"enslave to bridge {bridge.name!r} the", bridge.force)
+            require_unguarded(view, plan, bridge.netns, port, f"enslave to bridge {bridge.name!r} the", bridge)
     if link is None:
         view.expect_link_created(bridge.netns, bridge.name)
         # A new bridge stays down until every port is on it: while it is up, each port that comes up
@@ -110,7 +110,7 @@ def _plan_absent(view, bridge, plan):
     link = removable(view, plan, bridge, KIND)
     if link is None:
         return
-    require_unguarded(view, bridge.netns, bridge.name, "remove", bridge.force)
+    require_unguarded(view, plan, bridge.netns, bridge.name, "remove", bridge)
     before = _describe(view, bridge, link)
 
     def delete():

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The guard for the host's own network: the interfaces that carry the host's default route or
 the address of the current Ansible connection are not moved, enslaved, re-addressed, taken over
-or removed unless the task says force. Private to linuxnet.netns.
+or removed unless the task says allow_host_network (force, deprecated, still does). Private to
+linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
@@ -23,11 +24,17 @@ def protected_interfaces(view, connection=None):
     return protected
 
 
-def require_unguarded(view, netns, name, action, force):
-    """Refuse `action` (a verb phrase) on host interface `name` when the guard protects it."""
-    if force or netns is not None:
+def require_unguarded(view, plan, netns, name, action, wanted):
+    """Refuse `action` (a verb phrase) on host interface `name` when the guard protects it, unless
+    `wanted` (a model) says allow_host_network; force still passes, with a deprecation warning."""
+    if netns is not None or wanted.allow_host_network:
         return
     reason = view.protected_interfaces().get(name)
-    if reason is not None:
-        raise ConflictError(f"refusing to {action} interface {name!r}: it carries {reason}, and the host could "
-                            f"lose its network; set force: true to do it anyway")
+    if reason is None:
+        return
+    if wanted.force:
+        plan.deprecate(f"force: true let the task {action} interface {name!r}, which carries {reason}; passing "
+                       f"the guard of the host's network with force is deprecated: set allow_host_network: true")
+        return
+    raise ConflictError(f"refusing to {action} interface {name!r}: it carries {reason}, and the host could "
+                        f"lose its network; set allow_host_network: true to do it anyway")

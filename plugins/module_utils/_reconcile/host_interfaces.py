@@ -35,7 +35,7 @@ def plan_child(view, child, plan):
     if not view.link_will_exist(None, child.parent):
         raise NotFoundError(f"{child.target}: parent interface {child.parent!r} does not exist in the host namespace")
     if child.kind == "macvlan" and child.mode == "passthru":
-        require_unguarded(view, None, child.parent, "take over (macvlan passthru)", child.force)
+        require_unguarded(view, plan, None, child.parent, "take over (macvlan passthru)", child)
     wanted = {"kind": child.kind, "parent": child.parent, "mode": child.mode, "mac": child.mac, "mtu": child.mtu}
     link = view.existing(child.netns, child.name, child.kind) if not view.is_new_namespace(child.netns) else None
     if link is None:
@@ -102,7 +102,7 @@ def plan_moved(view, moved, plan):
     if link is None:
         raise NotFoundError(f"{moved.target}: interface {moved.name!r} is neither in {where(moved.netns)} nor in the "
                             f"host namespace")
-    require_unguarded(view, None, moved.name, "move into a namespace", moved.force)
+    require_unguarded(view, plan, None, moved.name, "move into a namespace", moved)
     record = {"addresses": [str(address) for address in view.addresses_of(None, moved.name)
                             if not (address.version == 6 and address.ip.is_link_local)], "up": link.up}
     view.expect_link_created(moved.netns, moved.name)

@@ -55,6 +55,7 @@ class Plan:
         self._last = []  # steps of planned changes that must wait until every change is applied
         self.kept = []  # [{target, reason}]: described for removal, but left alone
         self.warnings = []  # what the user should know though nothing failed
+        self.deprecations = []  # uses of an option that a later release stops accepting
 
     def at_end(self, step):
         """Run step after all changes, e.g. bring a new bridge up once its ports are attached."""
@@ -67,6 +68,10 @@ class Plan:
     def warn(self, message):
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def deprecate(self, message):
+        if message not in self.deprecations:
+            self.deprecations.append(message)
 
     def keep(self, target, reason):
         self.kept.append({"target": target, "reason": reason})

@@ -25,33 +25,34 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth imp
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 
 # (objects of the topology, their planner), in the order they are built.
 BUILD_ORDER = (
-    (lambda topology: topology.local_namespaces(), plan_namespace),
-    (lambda topology: topology.local_bridges(), plan_bridge),
-    (lambda topology: topology.veths(), plan_veth),
-    (lambda topology: topology.vxlans(), plan_vxlan),
-    (lambda topology: topology.moved_interfaces(), plan_moved),
-    (lambda topology: topology.children(), plan_child),
-    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
-    (lambda topology: topology.firewalls(), plan_firewall),
-    (lambda topology: topology.end_settings(), plan_end_settings),
-    (lambda topology: topology.address_sets(), plan_addresses),
-    (lambda topology: topology.local_routes(), plan_route),
+    (lambda topology: topology.local.namespaces(), plan_namespace),
+    (lambda topology: topology.local.bridges(), plan_bridge),
+    (lambda topology: topology.local.veths(), plan_veth),
+    (lambda topology: topology.local.vxlans(), plan_vxlan),
+    (lambda topology: topology.local.moved_interfaces(), plan_moved),
+    (lambda topology: topology.local.children(), plan_child),
+    (lambda topology: topology.local.recorded_sysctls(), plan_recorded_sysctls),
+    (lambda topology: topology.local.firewalls(), plan_firewall),
+    (lambda topology: topology.local.end_settings(), plan_end_settings),
+    (lambda topology: topology.local.address_sets(), plan_addresses),
+    (lambda topology: topology.local.routes(), plan_route),
     (lambda topology: [topology], plan_saved),
 )
 
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
 TEARDOWN = (
-    (lambda topology: topology.firewalls(), plan_firewall),
-    (lambda topology: topology.recorded_sysctls(), plan_recorded_sysctls),
-    (lambda topology: topology.moved_interfaces(), plan_moved),  # back to the host before its namespace goes
-    (lambda topology: [veth for veth in topology.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
-    (lambda topology: [bridge for bridge in topology.local_bridges() if bridge.netns is None], plan_bridge),
-    (lambda topology: topology.local_namespaces(), plan_namespace),
+    (lambda topology: topology.local.firewalls(), plan_firewall),
+    (lambda topology: topology.local.recorded_sysctls(), plan_recorded_sysctls),
+    (lambda topology: topology.local.moved_interfaces(), plan_moved),  # back to the host before its namespace goes
+    (lambda topology: [veth for veth in topology.local.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
+    (lambda topology: [bridge for bridge in topology.local.bridges() if bridge.netns is None], plan_bridge),
+    (lambda topology: topology.local.namespaces(), plan_namespace),
     # after the namespaces: an end in a namespace being removed goes with it and is not read at all
-    (lambda topology: topology.vxlans(), plan_vxlan),
+    (lambda topology: topology.local.vxlans(), plan_vxlan),
     (lambda topology: [topology], plan_saved),
 )
 
@@ -70,20 +71,20 @@ def plan_topology(view, topology, plan):
     saved_at = None
     if persistent:  # tunnels need the network up at boot; a local topology comes up before it
         saved_at = {"path": view.saved_path(topology.name), "version": COLLECTION_VERSION,
-                    "needs_network": bool(topology.vxlans())}
+                    "needs_network": bool(topology.local.vxlans())}
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 
 def plan_prune(view, topology, plan):
     """Remove what carries this topology's marker but is no longer described, and nothing else."""
     owner = topology.owner
-    if not any(firewall.netns is None for firewall in topology.firewalls()):  # the host routes no uplink now
+    if not any(firewall.netns is None for firewall in topology.local.firewalls()):  # the host routes no uplink now
         plan_firewall(view, Firewall(netns=None, owner=owner, topology=topology.name, state=ABSENT), plan)
         plan_recorded_sysctls(view, RecordedSysctls(netns=None, owner=owner, state=ABSENT), plan)
     for name in view.all_namespaces():
         if name not in topology.namespaces and namespace_marked(view, name, owner):
             plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
-    described = topology.interface_names()
+    described = interface_names(topology)
     kept_namespaces = [None] + [name for name in topology.namespaces if not view.is_new_namespace(name)]
     handled = set()
     for netns in kept_namespaces:

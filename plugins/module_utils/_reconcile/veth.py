@@ -48,7 +48,7 @@ def plan_veth(view, veth, plan):
     if problem:
         if not veth.force:
             raise ConflictError(f"{problem}; set force: true to recreate it")
-        require_unguarded(view, veth.netns, veth.name, "recreate", veth.force)
+        require_unguarded(view, plan, veth.netns, veth.name, "recreate", veth)
         _plan_recreate(view, veth, current, wanted, plan)
         return
     if current != wanted:
@@ -165,9 +165,9 @@ def _plan_absent(view, veth, plan):
     if not veth_marked(view, veth.owner, (netns, link), (peer_netns, peer)):
         leave_alone(plan, veth.target, veth.owner)
         return
-    require_unguarded(view, netns, link.name, "remove", veth.force)
+    require_unguarded(view, plan, netns, link.name, "remove", veth)
     if peer is not None:
-        require_unguarded(view, peer_netns, peer.name, "remove", veth.force)
+        require_unguarded(view, plan, peer_netns, peer.name, "remove", veth)
     before = {"name": link.name, "netns": netns, "peer": peer.name if peer else None, "peer_netns": peer_netns}
 
     def delete():

@@ -11,6 +11,7 @@ drawn inside a cluster named after the host.
 import re
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.description import Description
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import node
 
@@ -20,7 +21,8 @@ FORMATS = ("mermaid", "dot")
 def render(description, fmt="mermaid"):
     if fmt not in FORMATS:
         raise ValidationError(f"graph format {fmt!r} is not one of {', '.join(FORMATS)}")
-    topology = Topology(description.get("namespaces"), description.get("bridges"), description.get("links"))
+    topology = Topology(Description(namespaces=description.get("namespaces"), bridges=description.get("bridges"),
+                                    links=description.get("links")))
     nodes, edges = _graph(topology)
     return _mermaid(nodes, edges) if fmt == "mermaid" else _dot(nodes, edges)
 

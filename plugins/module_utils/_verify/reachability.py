@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import FORWARDING_SYSCTLS, HOST, node
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import segments
 
 SEGMENT_ALL_PAIRS = 8
 MATRIX_LIMIT = 16
@@ -33,7 +34,7 @@ class _Network:
     """The topology as a router sees it: who owns which address on which segment, and the routes."""
 
     def __init__(self, topology):
-        self.segments = topology.segments()
+        self.segments = segments(topology)
         self.routes = {}
         for route in topology.routes:
             self.routes.setdefault(route.netns, []).append(route)

@@ -53,14 +53,14 @@ def verify(view, topology):
 def egress_probes(topology):
     """A ping from each uplink's namespace to its outside probe address."""
     return [Probe(uplink.netns, str(uplink.probe), uplink.probe, "egress")
-            for uplink in topology.local_uplinks() if uplink.probe is not None]
+            for uplink in topology.local.uplinks() if uplink.probe is not None]
 
 
 def forward_probes(view, topology):
     """(probe, port): a TCP connection to each forward with probe_from, from that namespace or the
     uplink's router, to the address the forward listens on (default: the router's egress address)."""
     probes = []
-    local = {uplink.netns for uplink in topology.local_uplinks()}
+    local = {uplink.netns for uplink in topology.local.uplinks()}
     for forward in topology.forwards:
         if forward.probe_from is None or forward.netns not in local:
             continue
@@ -81,7 +81,7 @@ def _egress_address(view, uplink):
 
 def _probe_timeout(topology):
     """A second, plus twice every configured shaping delay: a probe may cross them all both ways."""
-    delays = sum(end.shape.delay + end.shape.jitter for end in topology.end_settings() if end.shape is not None)
+    delays = sum(end.shape.delay + end.shape.jitter for end in topology.local.end_settings() if end.shape is not None)
     return min(1.0 + 2 * delays / 1e6, 30.0)
 
 

@@ -28,18 +28,18 @@ def spread(host="h1", fleet=None, **changes):
 
 def test_each_host_builds_only_its_part():
     h1, h2 = spread("h1"), spread("h2")
-    assert [n.name for n in h1.local_namespaces()] == ["red", "hub", "all"]
-    assert [n.name for n in h2.local_namespaces()] == ["blue", "all"]
-    assert [b.name for b in h1.local_bridges()] == ["br0"] and h2.local_bridges() == []
-    assert [(v.name, v.netns) for v in h1.veths()] == [("lan", "red")]
-    assert [(v.name, v.netns) for v in h2.veths()] == [("up0", "all")]  # an unpinned end goes with the pinned one
-    assert [(x.name, x.netns) for x in h1.vxlans()] == [("eth0", "red"), ("p-blue", "hub")]
-    assert [(x.name, x.netns) for x in h2.vxlans()] == [("eth0", "blue"), ("lan", "blue")]
+    assert [n.name for n in h1.local.namespaces()] == ["red", "hub", "all"]
+    assert [n.name for n in h2.local.namespaces()] == ["blue", "all"]
+    assert [b.name for b in h1.local.bridges()] == ["br0"] and h2.local.bridges() == []
+    assert [(v.name, v.netns) for v in h1.local.veths()] == [("lan", "red")]
+    assert [(v.name, v.netns) for v in h2.local.veths()] == [("up0", "all")]  # an unpinned end goes with the pinned one
+    assert [(x.name, x.netns) for x in h1.local.vxlans()] == [("eth0", "red"), ("p-blue", "hub")]
+    assert [(x.name, x.netns) for x in h2.local.vxlans()] == [("eth0", "blue"), ("lan", "blue")]
 
 
 def test_both_ends_of_a_tunnel_agree_on_vni_peers_and_mtu():
-    [red] = [x for x in spread("h1").vxlans() if x.netns == "red"]
-    [blue] = [x for x in spread("h2").vxlans() if x.netns == "blue" and x.name == "eth0"]
+    [red] = [x for x in spread("h1").local.vxlans() if x.netns == "red"]
+    [blue] = [x for x in spread("h2").local.vxlans() if x.netns == "blue" and x.name == "eth0"]
     assert red.vni == blue.vni and 1 <= red.vni < 2 ** 24
     assert (str(red.local), str(red.remotes[0])) == ("198.18.100.11", "198.18.100.12")
     assert (str(blue.local), str(blue.remotes[0])) == ("198.18.100.12", "198.18.100.11")
@@ -48,20 +48,20 @@ def test_both_ends_of_a_tunnel_agree_on_vni_peers_and_mtu():
 
 
 def test_the_derived_vni_is_stable_and_unique_and_an_explicit_one_wins():
-    first = {x.name: x.vni for x in spread("h1").vxlans()}
-    assert first == {x.name: x.vni for x in spread("h1").vxlans()}
+    first = {x.name: x.vni for x in spread("h1").local.vxlans()}
+    assert first == {x.name: x.vni for x in spread("h1").local.vxlans()}
     assert len(set(first.values())) == 2
-    links = spread("h1").description["links"]
+    links = spread("h1").description.links
     links[0] = {**links[0], "vni": 77}
-    assert [x.vni for x in spread("h1", links=links).vxlans() if x.name == "eth0"] == [77]
+    assert [x.vni for x in spread("h1", links=links).local.vxlans() if x.name == "eth0"] == [77]
     links[1] = {**links[1], "vni": 77}
     with pytest.raises(ValidationError, match=r"links\[1\]: VNI 77 is used by links\[0\] too"):
         spread("h1", links=links)
 
 
 def test_a_local_port_on_a_bridge_with_tunnel_ports_takes_the_tunnel_mtu_and_no_more():
-    assert [v.mtu for v in spread("h1").veths()] == [1450]
-    links = spread("h1").description["links"]
+    assert [v.mtu for v in spread("h1").local.veths()] == [1450]
+    links = spread("h1").description.links
     links[2] = {**links[2], "mtu": 1500}
     with pytest.raises(ValidationError, match=r"links\[2\]: mtu 1500 is larger than the MTU 1450 of a tunnel"):
         spread("h1", links=links)
@@ -71,7 +71,7 @@ def test_an_ipv6_underlay_takes_70_bytes():
     namespaces = [{"name": "a", "host": "h2"}, {"name": "b", "host": "h3"}]
     links = [{"endpoints": [{"netns": "a", "name": "e"}, {"netns": "b", "name": "e"}]}]
     fleet = {"h2": {"address": "2001:db8:100::12", "mtu": 9000}, "h3": {"address": "2001:db8:100::13"}}
-    [end] = spread("h3", fleet=fleet, namespaces=namespaces, links=links, bridges=[]).vxlans()
+    [end] = spread("h3", fleet=fleet, namespaces=namespaces, links=links, bridges=[]).local.vxlans()
     assert end.mtu == 1430
 
 
@@ -96,7 +96,7 @@ def test_every_host_refuses_the_same_mistakes_in_the_same_words():
 
 def test_without_pins_every_host_builds_everything_as_before():
     plain = Topology.from_params({"preset": {"name": "pair"}, "host": "h1", "fleet": FLEET})
-    assert len(plain.local_namespaces()) == 2 and len(plain.veths()) == 1 and plain.vxlans() == []
+    assert len(plain.local.namespaces()) == 2 and len(plain.local.veths()) == 1 and plain.local.vxlans() == []
 
 
 def test_one_full_size_probe_per_tunnel_end_with_an_address_on_both_sides():
@@ -109,7 +109,7 @@ def test_a_persistent_host_part_saves_its_host_and_underlay_and_reads_back_alike
     saved = part.saved_form()
     assert saved["host"] == "h2" and saved["fleet"] == FLEET
     again = Topology.from_saved(saved, "lab")
-    assert [(x.name, x.netns, x.vni) for x in again.vxlans()] == [(x.name, x.netns, x.vni) for x in part.vxlans()]
+    assert [(x.name, x.netns, x.vni) for x in again.local.vxlans()] == [(x.name, x.netns, x.vni) for x in part.local.vxlans()]
 
 
 def test_a_part_with_tunnels_needs_the_network_at_boot_and_a_local_one_does_not():
@@ -130,6 +130,6 @@ def test_a_profiles_mtu_stays_off_tunnels_and_their_bridges():
     h1 = spread("h1", profile="throughput")
     tunnel_mtu = {tunnel.link.a.name: tunnel.mtu for tunnel in h1.placement.tunnels}
     assert tunnel_mtu["eth0"] == 1450
-    assert {veth.name: veth.mtu for veth in h1.veths()} == {"lan": 1450}
-    settings = {(end.netns, end.interface): end for end in h1.end_settings()}
+    assert {veth.name: veth.mtu for veth in h1.local.veths()} == {"lan": 1450}
+    settings = {(end.netns, end.interface): end for end in h1.local.end_settings()}
     assert settings[("red", "eth0")].mtu == 1450 and settings[("red", "eth0")].offloads["gro"] is True

@@ -2,6 +2,7 @@ import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import Shape
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.description import Description
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 
 
@@ -10,16 +11,16 @@ def link(a, b, **extra):
 
 
 def test_namespaces_named_only_by_endpoints_are_created_too():
-    topology = Topology(
+    topology = Topology(Description(
         namespaces=[{"name": "red"}],
         bridges=[{"name": "br0", "netns": "hub"}],
         links=[link({"netns": "red", "name": "eth0"}, {"netns": "hub", "name": "p1", "bridge": "br0"})],
-    )
+    ))
     assert list(topology.namespaces) == ["red", "hub"]
 
 
 def test_forwarding_sets_both_families():
-    topology = Topology(namespaces=[{"name": "r", "forwarding": True}])
+    topology = Topology(Description(namespaces=[{"name": "r", "forwarding": True}]))
     assert topology.namespaces["r"].sysctls == {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"}
 
 
@@ -48,20 +49,20 @@ def test_forwarding_sets_both_families():
 )
 def test_bad_descriptions_name_the_object(kwargs, message):
     with pytest.raises(ValidationError, match=message):
-        Topology(**kwargs)
+        Topology(Description(**kwargs))
 
 
 def settings_of(topology):
-    return {(end.netns, end.interface): end for end in topology.end_settings()}
+    return {(end.netns, end.interface): end for end in topology.local.end_settings()}
 
 
 def test_link_settings_layer_profile_defaults_link_then_endpoint():
-    topology = Topology(
+    topology = Topology(Description(
         links=[link({"netns": "a", "name": "a0", "mac": "02:00:00:00:00:0a", "shape": {"delay": "5ms"}},
                     {"netns": "b", "name": "b0", "offloads": {"gro": False}, "txqueuelen": 10},
                     shape={"rate": "100mbit"}, queues=2)],
         link_defaults={"txqueuelen": 500, "shape": {"loss": "1%"}}, profile="throughput",
-    )
+    ))
     a, b = settings_of(topology)[("a", "a0")], settings_of(topology)[("b", "b0")]
     assert a.mac == "02:00:00:00:00:0a" and b.mac is None
     assert (a.txqueuelen, b.txqueuelen) == (500, 10)
@@ -69,18 +70,18 @@ def test_link_settings_layer_profile_defaults_link_then_endpoint():
     assert b.shape == Shape.from_params({"loss": "1%", "rate": "100mbit"})
     assert a.offloads == {"tso": True, "gso": True, "gro": True, "tx_checksum": True}
     assert b.offloads["gro"] is False
-    [veth] = topology.veths()
+    [veth] = topology.local.veths()
     assert (veth.mtu, veth.queues, veth.peer_queues) == (65535, 2, 2) and a.mtu == 65535
 
 
 def test_a_links_own_mtu_wins_over_the_profiles():
-    [veth] = Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"}, mtu=1500)],
-                      profile="throughput").veths()
+    [veth] = Topology(Description(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"}, mtu=1500)],
+                      profile="throughput")).local.veths()
     assert veth.mtu == 1500
 
 
 def test_without_settings_no_end_is_planned():
-    assert Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})]).end_settings() == []
+    assert Topology(Description(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})])).local.end_settings() == []
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -94,11 +95,11 @@ def test_without_settings_no_end_is_planned():
 ])
 def test_bad_link_settings_name_where_they_are(kwargs, message):
     with pytest.raises(ValidationError, match=message):
-        Topology(**kwargs)
+        Topology(Description(**kwargs))
 
 
 def test_the_saved_form_keeps_the_profile_and_link_defaults():
-    topology = Topology(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})],
-                        name="t", persistent=True, profile="throughput", link_defaults={"txqueuelen": 5})
+    topology = Topology(Description(links=[link({"netns": "a", "name": "a0"}, {"netns": "b", "name": "b0"})],
+                        name="t", persistent=True, profile="throughput", link_defaults={"txqueuelen": 5}))
     again = Topology.from_saved(topology.saved_form(), "t")
-    assert again.veths() == topology.veths() and again.end_settings() == topology.end_settings()
+    assert again.local.veths() == topology.local.veths() and again.local.end_settings() == topology.local.end_settings()

@@ -167,7 +167,7 @@ def test_uplinks_that_pick_the_same_subnet_move_on_and_a_full_range_is_refused()
         topology(namespaces=names + [{"name": "n4", "uplink": True}], forwards=[], uplink_range="198.19.0.0/28")
 
 
-def test_the_guard_refuses_the_default_route_and_connection_interfaces_unless_forced(kernel):
+def test_the_guard_refuses_the_default_route_and_connection_interfaces_unless_allowed(kernel):
     wanted = AddressSet("eth0", (ipaddress.ip_interface("198.18.201.1/24"),))
     with pytest.raises(ConflictError, match="refusing to re-address interface 'eth0': it carries the host's IPv4 "
                                             "default route"):
@@ -175,7 +175,10 @@ def test_the_guard_refuses_the_default_route_and_connection_interfaces_unless_fo
     kernel.connection = ipaddress.ip_address("198.18.200.5")
     with pytest.raises(ConflictError, match=r"the address of the current Ansible connection \(198.18.200.5\)"):
         planned(kernel, plan_addresses, wanted)
-    assert planned(kernel, plan_addresses, AddressSet("eth0", wanted.addresses, force=True)).changed
+    allowed = planned(kernel, plan_addresses, AddressSet("eth0", wanted.addresses, allow_host_network=True))
+    assert allowed.changed and allowed.deprecations == []
+    forced = planned(kernel, plan_addresses, AddressSet("eth0", wanted.addresses, force=True))
+    assert forced.changed and "with force is deprecated: set allow_host_network: true" in forced.deprecations[0]
 
 
 def test_rollback_undoes_a_run_last_change_first(kernel):
