@@ -10,11 +10,24 @@ import yaml
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import topology as schema
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import KINDS, PRESET_KEYS
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import BUSY_POLICIES, STATES
+from ansible_collections.linuxnet.netns.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.linuxnet.netns.plugins.modules import netns_topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[5]
 ROLE = yaml.safe_load((ROOT / "roles/topology/meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
-DOC = yaml.safe_load(netns_topology.DOCUMENTATION)["options"]
+
+
+def documented_options(module):
+    """The module's options with those of the fragments it extends (linuxnet.netns.common.NAME)."""
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    options = {}
+    for fragment in doc.get("extends_documentation_fragment", []):
+        part = fragment.rsplit(".", 1)[1] if fragment.count(".") == 3 else "DOCUMENTATION"
+        options.update(yaml.safe_load(getattr(ModuleDocFragment, part.upper())).get("options", {}))
+    return {**options, **doc["options"]}
+
+
+DOC = documented_options(netns_topology)
 ROLE_ONLY = {"topology_graph_file", "topology_graph_format", "topology_show_description", "topology_command_python",
              "topology_underlay_address", "topology_underlay_mtu", "topology_install_requirements",
              "topology_install_with_pip", "topology_pip_extra_args"}
