@@ -51,8 +51,9 @@ def test_a_routing_loop_drops_the_packet_instead_of_hanging():
 
 
 def test_families_are_never_mixed_on_a_segment():
-    topology = Topology(Description(links=[{"endpoints": [{"netns": "x", "name": "e", "addresses": ["198.18.1.1/24"]},
-                                              {"netns": "y", "name": "e", "addresses": ["2001:db8::2/64"]}]}]))
+    links = [{"endpoints": [{"netns": "x", "name": "e", "addresses": ["198.18.1.1/24"]},
+                            {"netns": "y", "name": "e", "addresses": ["2001:db8::2/64"]}]}]
+    topology = Topology(Description(links=links))
     assert probes_for(topology) == []
 
 
@@ -68,8 +69,9 @@ def test_the_matrix_marks_a_pair_failed_when_any_of_its_probes_failed():
 
 
 def test_no_matrix_beyond_its_limit():
-    topology = Topology(Description(links=[{"endpoints": [{"netns": f"n{i}", "name": "e", "addresses": [f"198.18.{i}.1/24"]},
-                                              {"netns": f"m{i}", "name": "e", "addresses": [f"198.18.{i}.2/24"]}]}
-                               for i in range(9)]))
+    links = [{"endpoints": [{"netns": f"n{i}", "name": "e", "addresses": [f"198.18.{i}.1/24"]},
+                            {"netns": f"m{i}", "name": "e", "addresses": [f"198.18.{i}.2/24"]}]}
+             for i in range(9)]
+    topology = Topology(Description(links=links))
     probes = probes_for(topology)
     assert matrix(probes, [True] * len(probes)) == []
