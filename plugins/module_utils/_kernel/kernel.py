@@ -150,6 +150,9 @@ class Kernel:
     def remove_record(self, kind, key):
         records.remove(kind, key)
 
+    def record_keys(self, kind):
+        return records.keys(kind)
+
     def record_lines(self, kind, key):
         return records.read_lines(kind, key)
 

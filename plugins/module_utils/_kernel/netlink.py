@@ -19,11 +19,10 @@ import ipaddress
 import os
 import socket
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import namespaces, netlink_plain, traffic
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import CHILD_MODES, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import messages, namespaces, netlink_plain, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import where
 
 # pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
 # a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).
@@ -96,131 +95,6 @@ def _read_without_collecting(method):
     return read
 
 
-# What the kernel reports, as plain records.
-
-
-@dataclass(frozen=True)
-class LinkRecord:
-    index: int
-    name: str
-    kind: str
-    up: bool
-    operstate: str
-    mtu: int
-    mac: str
-    master: int
-    peer_index: int
-    peer_nsid: int  # None: the peer is in the same namespace
-    stp: bool  # bridges only
-    alias: str  # the interface alias; topologies write their ownership marker there
-    vxlan: object = None  # VxlanRecord, for vxlan devices only
-    txqueuelen: int = None
-    tx_queues: int = None  # set when the link is made, never changed afterwards
-    rx_queues: int = None
-    gso_max_size: int = None
-    gro_max_size: int = None
-    parent_index: int = None  # a macvlan's or ipvlan's parent, in the namespace parent_nsid names
-    parent_nsid: int = None  # None: the parent is in the same namespace
-    mode: int = None  # a macvlan's or ipvlan's mode, as the kernel numbers it
-
-
-@dataclass(frozen=True)
-class VxlanRecord:
-    vni: int
-    local: object  # ipaddress address or None
-    remote: object  # the unicast peer (IFLA_VXLAN_GROUP), ipaddress address or None
-    port: int
-    learning: bool
-
-
-@dataclass(frozen=True)
-class AddressRecord:
-    index: int
-    interface: object  # ipaddress.IPv4Interface / IPv6Interface
-
-
-@dataclass(frozen=True)
-class RouteRecord:
-    family: int
-    dst: object  # ipaddress network
-    gateway: object  # ipaddress address or None
-    oif: int
-    metric: int
-    proto: int
-
-
-class _Attributes:
-    """A message's attributes by name (the first of each), decoded only when asked for: one pass
-    over the message rather than one per attribute, as pyroute2's get_attr makes."""
-
-    def __init__(self, msg):
-        self._slots = {}
-        for slot in msg["attrs"] if msg is not None else ():
-            self._slots.setdefault(slot[0], slot)
-
-    def __getitem__(self, name):
-        slot = self._slots.get(name)
-        return None if slot is None else slot[1]
-
-
-def _link_from(msg):
-    attrs = _Attributes(msg)
-    info = _Attributes(attrs["IFLA_LINKINFO"])
-    kind = info["IFLA_INFO_KIND"]
-    data = info["IFLA_INFO_DATA"]
-    stp = vxlan = None
-    if kind == "bridge":
-        stp = bool(_Attributes(data)["IFLA_BR_STP_STATE"]) if data is not None else None
-    if kind == "vxlan" and data is not None:
-        vxlan = _vxlan_from(_Attributes(data))
-    child = kind in _CHILD_MODE_ATTRIBUTES
-    mode = _Attributes(data)[_CHILD_MODE_ATTRIBUTES[kind]] if child and data is not None else None
-    if isinstance(mode, str):  # pyroute2 names some modes
-        mode = CHILD_MODES[kind].get(mode)
-    name = attrs["IFLA_IFNAME"]
-    return LinkRecord(
-        index=msg["index"],
-        name=name,
-        kind=kind or ("loopback" if name == "lo" else "device"),
-        up=bool(msg["flags"] & netlink_plain.IFF_UP),
-        operstate=attrs["IFLA_OPERSTATE"],
-        mtu=attrs["IFLA_MTU"],
-        mac=attrs["IFLA_ADDRESS"],
-        master=attrs["IFLA_MASTER"],
-        peer_index=attrs["IFLA_LINK"] if kind == "veth" else None,
-        peer_nsid=attrs["IFLA_LINK_NETNSID"] if kind == "veth" else None,
-        stp=stp,
-        alias=attrs["IFLA_IFALIAS"],
-        vxlan=vxlan,
-        txqueuelen=attrs["IFLA_TXQLEN"],
-        tx_queues=attrs["IFLA_NUM_TX_QUEUES"],
-        rx_queues=attrs["IFLA_NUM_RX_QUEUES"],
-        gso_max_size=attrs["IFLA_GSO_MAX_SIZE"],
-        gro_max_size=attrs["IFLA_GRO_MAX_SIZE"],
-        parent_index=attrs["IFLA_LINK"] if child else None,
-        parent_nsid=attrs["IFLA_LINK_NETNSID"] if child else None,
-        mode=mode,
-    )
-
-
-_CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN_MODE"}
-
-
-def _vxlan_from(data):
-    def address(*names):
-        found = [data[name] for name in names]
-        found = [value for value in found if value]
-        return ipaddress.ip_address(found[0]) if found else None
-
-    return VxlanRecord(
-        vni=data["IFLA_VXLAN_ID"],
-        local=address("IFLA_VXLAN_LOCAL", "IFLA_VXLAN_LOCAL6"),
-        remote=address("IFLA_VXLAN_GROUP", "IFLA_VXLAN_GROUP6"),
-        port=data["IFLA_VXLAN_PORT"],
-        learning=bool(data["IFLA_VXLAN_LEARNING"]),
-    )
-
-
 def _vxlan_addresses(local, remote):
     """Request attributes for a vxlan's local and remote (group) addresses, by IP version."""
     spec = {}
@@ -228,31 +102,6 @@ def _vxlan_addresses(local, remote):
         if address is not None:
             spec[f"vxlan_{key}{'6' if address.version == 6 else ''}"] = str(address)
     return spec
-
-
-def _address_from(msg):
-    attrs = _Attributes(msg)
-    local = attrs["IFA_LOCAL"] or attrs["IFA_ADDRESS"]
-    return AddressRecord(
-        index=msg["index"],
-        interface=ipaddress.ip_interface(f"{local}/{msg['prefixlen']}"),
-    )
-
-
-def _route_from(msg, attrs):
-    family = msg["family"]
-    dst = attrs["RTA_DST"]
-    if dst is None:
-        dst = "0.0.0.0" if family == socket.AF_INET else "::"
-    gateway = attrs["RTA_GATEWAY"]
-    return RouteRecord(
-        family=family,
-        dst=ipaddress.ip_network(f"{dst}/{msg['dst_len']}"),
-        gateway=ipaddress.ip_address(gateway) if gateway else None,
-        oif=attrs["RTA_OIF"],
-        metric=attrs["RTA_PRIORITY"] or 0,
-        proto=msg["proto"],
-    )
 
 
 def qdisc_kind_known(kind):
@@ -324,14 +173,14 @@ class NetlinkSession:
     @_read_without_collecting
     def links(self):
         with _request(f"list links in {self.label}"):
-            return [_link_from(msg) for msg in self._plain.dump(netlink_plain.link_message(), "RTM_GETLINK")]
+            return [messages.link_from(msg) for msg in self._plain.dump(netlink_plain.link_message(), "RTM_GETLINK")]
 
     @_read_without_collecting
     def addresses(self, index):
         """The addresses of the link with ifindex `index`."""
         with _request(f"list addresses in {self.label}"):
             replies = self._plain.dump(netlink_plain.address_filter(index), "RTM_GETADDR", strict=True)
-        return [_address_from(msg) for msg in replies if msg["index"] == index]
+        return [messages.address_from(msg) for msg in replies if msg["index"] == index]
 
     @_read_without_collecting
     def routes(self):
@@ -339,12 +188,12 @@ class NetlinkSession:
         result = []
         for family in (socket.AF_INET, socket.AF_INET6):
             with _request(f"list routes in {self.label}"):
-                messages = self._plain.dump(netlink_plain.route_filter(family), "RTM_GETROUTE")
-            for msg in messages:
-                attrs = _Attributes(msg)
+                replies = self._plain.dump(netlink_plain.route_filter(family), "RTM_GETROUTE")
+            for msg in replies:
+                attrs = messages.Attributes(msg)
                 table = attrs["RTA_TABLE"] or msg["table"]
                 if table == netlink_plain.MAIN_TABLE and msg["type"] == netlink_plain.RTN_UNICAST:
-                    result.append(_route_from(msg, attrs))
+                    result.append(messages.route_from(msg, attrs))
         return result
 
     @_read_without_collecting
@@ -352,7 +201,7 @@ class NetlinkSession:
         """The id under which this namespace knows `other` (None when it has given it none)."""
         with _request(f"look up the id of {other.label} in {self.label}"):
             reply = self._plain.get(netlink_plain.nsid_message(other.handle.ns_fd), "RTM_GETNSID")
-        nsid = _Attributes(reply)["NETNSA_NSID"]
+        nsid = messages.Attributes(reply)["NETNSA_NSID"]
         return nsid if nsid is not None and 0 <= nsid < _NSID_NOT_ASSIGNED else None
 
     def link_named(self, name):
@@ -367,7 +216,7 @@ class NetlinkSession:
     def _link_alone(self, what, key):
         request = netlink_plain.link_message(key) if isinstance(key, int) else netlink_plain.link_message(attrs=[key])
         try:
-            return _link_from(self._plain.get(request, "RTM_GETLINK"))
+            return messages.link_from(self._plain.get(request, "RTM_GETLINK"))
         except _netlink_error() as exc:
             if getattr(exc, "code", 0) == errno.ENODEV:
                 return None
@@ -472,8 +321,8 @@ class NetlinkSession:
     def qdiscs(self, index, name):
         """The qdiscs of one link, as traffic.QdiscRecord, root first."""
         with _request(f"list the qdiscs of {name!r} in {self.label}"):
-            messages = self._ipr.get_qdiscs(index=index)
-        records = [traffic.qdisc_from(msg) for msg in messages if msg["index"] == index]
+            replies = self._ipr.get_qdiscs(index=index)
+        records = [traffic.qdisc_from(msg) for msg in replies if msg["index"] == index]
         return sorted(records, key=lambda record: record.parent != traffic.TC_H_ROOT)
 
     def add_qdisc(self, index, name, kind, handle, parent, options):

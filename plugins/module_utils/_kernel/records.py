@@ -40,6 +40,21 @@ def write(kind, key, record):
     os.replace(temporary, path)
 
 
+def keys(kind):
+    """The keys of every record of `kind`, as written."""
+    directory = os.path.join(RECORDS_DIR, kind)
+    found = []
+    for entry in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+        if not entry.endswith(".json"):
+            continue
+        try:
+            with open(os.path.join(directory, entry), encoding="utf-8") as file:
+                found.append(json.load(file)["key"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
 def read_lines(kind, key):
     """The entries appended to the record of `key`, in order; a last line cut short by a killed
     run is left out."""

@@ -7,7 +7,6 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 (source) address; comparison itself ignores order.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
@@ -20,10 +19,10 @@ def plan_addresses(view, wanted, plan):
     """Plan the change and return the interface's addresses as they will be, link-local left out."""
     view.require_namespace(wanted.netns)
     view.require_link(wanted.netns, wanted.interface)
-    current = list(view.addresses_of(wanted.netns, wanted.interface))
+    current = list(view.ip.addresses_of(wanted.netns, wanted.interface))
     to_remove, to_add = _difference(current, wanted)
     after = [address for address in current if address not in to_remove] + to_add
-    view.expect_addresses(wanted.netns, wanted.interface, after)
+    view.ip.expect_addresses(wanted.netns, wanted.interface, after)
     if to_remove or to_add:
         if not view.is_new_link(wanted.netns, wanted.interface):
             require_unguarded(view, plan, wanted.netns, wanted.interface, "re-address", wanted)
@@ -31,7 +30,8 @@ def plan_addresses(view, wanted, plan):
         plan.add(
             KIND, wanted.target, action,
             _describe(wanted, current), _describe(wanted, after),
-            lambda: _apply(view, wanted, to_remove, to_add),
+            lambda: view.ip.change_addresses(wanted.netns, wanted.interface, remove=to_remove, add=to_add,
+                                             nodad=wanted.nodad),
             undo.addresses(wanted.netns, wanted.interface, _listed(current)),
         )
     return _listed(after)
@@ -63,16 +63,3 @@ def _difference(current, wanted):
 
 def _kernel_link_local(address):
     return address.version == 6 and address.ip.is_link_local
-
-
-def _apply(view, wanted, to_remove, to_add):
-    session = view.netlink(wanted.netns)
-    index = view.index_of(wanted.netns, wanted.interface)
-    for address in to_remove:
-        session.delete_address(index, wanted.interface, address)
-    for address in to_add:
-        try:
-            session.add_address(index, wanted.interface, address, nodad=wanted.nodad)
-        except AlreadyExists:
-            pass  # added by a concurrent run since we looked
-    view.addresses_changed(wanted.netns)

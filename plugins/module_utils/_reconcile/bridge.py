@@ -71,10 +71,9 @@ def _wanted(bridge, before):
 
 
 def _apply(view, bridge, before, after):
-    session = view.netlink(bridge.netns)
     if before is None:
         try:
-            session.add_bridge(bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
+            view.add_bridge(bridge.netns, bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
             made_here = True
         except AlreadyExists:
             made_here = False  # by a concurrent run: compare with it as it is
@@ -96,14 +95,11 @@ def _apply(view, bridge, before, after):
     if before["stp"] != after["stp"]:
         changes["stp"] = after["stp"]
     if changes:
-        session.set_link(index, bridge.name, **changes)
-        view.link_changed(bridge.netns, bridge.name)
+        view.set_link(bridge.netns, bridge.name, **changes)
     for port in sorted(set(before["ports"]) - set(after["ports"])):
-        session.set_link(view.index_of(bridge.netns, port), port, master=0)
-        view.link_changed(bridge.netns, port)
+        view.set_link(bridge.netns, port, master=0)
     for port in sorted(set(after["ports"]) - set(before["ports"])):
-        session.set_link(view.index_of(bridge.netns, port), port, master=index)
-        view.link_changed(bridge.netns, port)
+        view.set_link(bridge.netns, port, master=index)
 
 
 def _plan_absent(view, bridge, plan):
@@ -112,15 +108,8 @@ def _plan_absent(view, bridge, plan):
         return
     require_unguarded(view, plan, bridge.netns, bridge.name, "remove", bridge)
     before = _describe(view, bridge, link)
-
-    def delete():
-        view.netlink(bridge.netns).delete_link(view.index_of(bridge.netns, bridge.name), bridge.name)
-        view.link_changed(bridge.netns, bridge.name)
-
-    plan.add(KIND, bridge.target, DELETE, before, None, delete)
+    plan.add(KIND, bridge.target, DELETE, before, None, lambda: view.delete_link(bridge.netns, bridge.name))
 
 
 def _bring_up(view, bridge):
-    index = view.index_of(bridge.netns, bridge.name)
-    view.netlink(bridge.netns).set_link(index, bridge.name, up=True, alias=bridge.owner)
-    view.link_changed(bridge.netns, bridge.name)
+    view.set_link(bridge.netns, bridge.name, up=True, alias=bridge.owner)

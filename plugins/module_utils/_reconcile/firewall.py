@@ -9,7 +9,10 @@ its listing is compared with the host's, so a re-run that finds the same table c
 The table is the owner's when its `owner` chain holds a rule commented with the owner's marker.
 """
 
+import functools
+
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import uplink_egress
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import TABLE_FAMILY
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
@@ -20,12 +23,12 @@ KIND = "nftables"
 
 def plan_firewall(view, firewall, plan):
     exists = view.namespace_exists(firewall.netns) and not view.is_new_namespace(firewall.netns)
-    if not firewall.wanted and not (exists and view.nftables_available()):
+    if not firewall.wanted and not (exists and view.outside.nftables_available()):
         return
-    if not view.nftables_available():
+    if not view.outside.nftables_available():
         raise NotFoundError(f"{firewall.target}: nftables is not installed on this host (the python3-nftables "
                             f"binding or the nft command); the role installs it")
-    current = view.nftables_table(firewall.netns, TABLE_FAMILY, firewall.table) if exists else None
+    current = view.outside.nftables_table(firewall.netns, TABLE_FAMILY, firewall.table) if exists else None
     if current is not None and not owned_by(current, firewall.owner):
         if firewall.wanted:
             raise ConflictError(f"{firewall.target} exists but was not made by {firewall.owner}: it is left "
@@ -36,17 +39,17 @@ def plan_firewall(view, firewall, plan):
     if not firewall.wanted:
         if current is not None:
             plan.add(KIND, firewall.target, DELETE, _shown(current), None,
-                     lambda: view.apply_nftables(firewall.netns, delete))
+                     lambda: view.outside.apply_nftables(firewall.netns, delete))
         return
     if exists:
-        for warning in forwarding_blockers(view.nftables_ruleset(firewall.netns), firewall.table):
+        for warning in forwarding_blockers(view.outside.nftables_ruleset(firewall.netns), firewall.table):
             plan.warn(f"{firewall.target}: {warning}")
-    commands = firewall.commands(view.uplink_egress)
-    wanted = view.nftables_canonical(commands, TABLE_FAMILY, firewall.table)
+    commands = firewall.commands(functools.partial(uplink_egress, view))
+    wanted = view.outside.nftables_canonical(commands, TABLE_FAMILY, firewall.table)
     if current == wanted:
         return
     plan.add(KIND, firewall.target, UPDATE if current is not None else CREATE, _shown(current), _shown(wanted),
-             lambda: view.apply_nftables(firewall.netns, delete + commands),
+             lambda: view.outside.apply_nftables(firewall.netns, delete + commands),
              undo.nftables(firewall.netns, TABLE_FAMILY, firewall.table, current))
 
 

@@ -8,7 +8,10 @@ changes, and put back once no uplink needs it. Private to linuxnet.netns.
 A value someone else changed since is theirs: it is not put back.
 """
 
+import functools
+
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import uplink_egress
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
@@ -22,8 +25,8 @@ def plan_recorded_sysctls(view, desired, plan):
     if desired.netns is not None and not view.namespace_exists(desired.netns):
         return
     new_namespace = view.is_new_namespace(desired.netns)
-    record = (view.record(RECORD, key) or {}) if not new_namespace else {}
-    wanted = desired.values(view.uplink_egress) if desired.state != ABSENT else {}
+    record = (view.outside.record(RECORD, key) or {}) if not new_namespace else {}
+    wanted = desired.values(functools.partial(uplink_egress, view)) if desired.state != ABSENT else {}
     current = {name: None if new_namespace else _read(view, desired.netns, name) for name in set(wanted) | set(record)}
     to_set = {name: value for name, value in wanted.items() if current[name] != value}
     to_restore = {name: previous for name, previous in record.items()
@@ -35,13 +38,13 @@ def plan_recorded_sysctls(view, desired, plan):
     after = {**to_set, **to_restore}
 
     def run():
-        view.write_record(RECORD, key, {**record, **kept})
+        view.outside.write_record(RECORD, key, {**record, **kept})
         for name, value in after.items():
-            view.write_sysctl(desired.netns, name, value)
+            view.outside.write_sysctl(desired.netns, name, value)
         if kept:
-            view.write_record(RECORD, key, kept)
+            view.outside.write_record(RECORD, key, kept)
         else:
-            view.remove_record(RECORD, key)
+            view.outside.remove_record(RECORD, key)
 
     action = DELETE if not wanted else (CREATE if not record else UPDATE)
     plan.add(KIND, desired.target, action, before, after, run,
@@ -51,6 +54,6 @@ def plan_recorded_sysctls(view, desired, plan):
 def _read(view, netns, name):
     """The sysctl's value; None when its interface does not exist (yet, or any more)."""
     try:
-        return view.read_sysctl(netns, name)
+        return view.outside.read_sysctl(netns, name)
     except NotFoundError:
         return None

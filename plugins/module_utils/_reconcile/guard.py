@@ -8,18 +8,19 @@ linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import default_route_interface
 
 
 def protected_interfaces(view, connection=None):
     """{interface name in the host namespace: what it carries that the host cannot lose}."""
     protected = {}
     for version in (4, 6):
-        name = view.default_route_interface(None, version)
+        name = default_route_interface(view, None, version)
         if name is not None:
             protected.setdefault(name, f"the host's IPv{version} default route")
     if connection is not None:
         for name in view.links(None):
-            if any(address.ip == connection for address in view.addresses_of(None, name)):
+            if any(address.ip == connection for address in view.ip.addresses_of(None, name)):
                 protected[name] = f"the address of the current Ansible connection ({connection})"
     return protected
 

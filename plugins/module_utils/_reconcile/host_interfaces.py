@@ -12,6 +12,7 @@ import ipaddress
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import parent_in_host
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
@@ -26,7 +27,7 @@ def plan_child(view, child, plan):
             link = removable(view, plan, child, child.kind)
             if link is not None:
                 plan.add(child.kind, child.target, DELETE, _described(view, child, link), None,
-                         lambda: _delete(view, child.netns, child.name))
+                         lambda: view.delete_link(child.netns, child.name))
         return
     if not view.link_kind_known(child.kind):
         raise NotFoundError(f"{child.target}: this kernel has no {child.kind} link kind (asked by making one in a "
@@ -51,37 +52,24 @@ def plan_child(view, child, plan):
                                 f"set force: true to recreate it")
         view.expect_link_created(child.netns, child.name)
         plan.add(child.kind, child.target, RECREATE, current, wanted,
-                 lambda: (_delete(view, child.netns, child.name), _create(view, child)))
+                 lambda: (view.delete_link(child.netns, child.name), _create(view, child)))
         return
     changes = {key: wanted[key] for key in ("mac", "mtu") if wanted[key] is not None and wanted[key] != current[key]}
     if changes:
         plan.add(child.kind, child.target, UPDATE, current, {**current, **changes},
-                 lambda: _set(view, child.netns, child.name, **changes))
+                 lambda: view.set_link(child.netns, child.name, **changes))
 
 
 def _described(view, child, link):
-    parent = view.parent_in_host(child.netns, link)
+    parent = parent_in_host(view, child.netns, link)
     return {"kind": link.kind, "parent": parent.name if parent is not None else None,
             "mode": child_mode_name(link.kind, link.mode), "mac": link.mac, "mtu": link.mtu}
 
 
 def _create(view, child):
-    host = view.netlink(None)
-    host.add_child(child.name, child.kind, view.index_of(None, child.parent), child.mode_number,
-                   view.netlink(child.netns), mac=child.mac, mtu=child.mtu)
-    view.link_changed(child.netns, child.name)
+    view.add_child(child.netns, child.name, child.kind, child.parent, child.mode_number, mac=child.mac, mtu=child.mtu)
     if child.owner is not None:
-        _set(view, child.netns, child.name, alias=child.owner)
-
-
-def _set(view, netns, name, **changes):
-    view.netlink(netns).set_link(view.index_of(netns, name), name, **changes)
-    view.link_changed(netns, name)
-
-
-def _delete(view, netns, name):
-    view.netlink(netns).delete_link(view.index_of(netns, name), name)
-    view.link_changed(netns, name)
+        view.set_link(child.netns, child.name, alias=child.owner)
 
 
 def plan_moved(view, moved, plan):
@@ -91,7 +79,7 @@ def plan_moved(view, moved, plan):
         inside = view.link(moved.netns, moved.name)
     if moved.state == ABSENT:
         if inside is not None:
-            record = view.record(RECORD, key) or {}
+            record = view.outside.record(RECORD, key) or {}
             plan.add("moved", moved.target, DELETE, {"netns": moved.netns}, {"netns": None, **record},
                      lambda: _move_back(view, moved, record, key))
         return
@@ -103,7 +91,7 @@ def plan_moved(view, moved, plan):
         raise NotFoundError(f"{moved.target}: interface {moved.name!r} is neither in {where(moved.netns)} nor in the "
                             f"host namespace")
     require_unguarded(view, plan, None, moved.name, "move into a namespace", moved)
-    record = {"addresses": [str(address) for address in view.addresses_of(None, moved.name)
+    record = {"addresses": [str(address) for address in view.ip.addresses_of(None, moved.name)
                             if not (address.version == 6 and address.ip.is_link_local)], "up": link.up}
     view.expect_link_created(moved.netns, moved.name)
     plan.add("moved", moved.target, CREATE, {"netns": None, **record}, {"netns": moved.netns},
@@ -111,27 +99,20 @@ def plan_moved(view, moved, plan):
 
 
 def _move_in(view, moved, record, key):
-    view.write_record(RECORD, key, record)
-    view.netlink(None).move_link(view.index_of(None, moved.name), moved.name, view.netlink(moved.netns))
-    view.link_changed(None, moved.name)
-    view.link_changed(moved.netns, moved.name)
-    _set(view, moved.netns, moved.name, up=True)
+    view.outside.write_record(RECORD, key, record)
+    view.move_link(None, moved.name, moved.netns)
+    view.set_link(moved.netns, moved.name, up=True)
 
 
 def _move_back(view, moved, record, key):
     move_back(view, moved.netns, moved.name, record)
-    view.remove_record(RECORD, key)
+    view.outside.remove_record(RECORD, key)
 
 
 def move_back(view, netns, name, record):
     """Move `name` from `netns` back to the host, with the addresses and state `record` kept."""
-    view.netlink(netns).move_link(view.index_of(netns, name), name, view.netlink(None))
-    view.link_changed(netns, name)
-    view.link_changed(None, name)
-    index = view.index_of(None, name)
-    host = view.netlink(None)
-    for address in record.get("addresses", []):
-        host.add_address(index, name, ipaddress.ip_interface(address))
+    view.move_link(netns, name, None)
+    addresses = [ipaddress.ip_interface(address) for address in record.get("addresses", [])]
+    view.ip.change_addresses(None, name, add=addresses)
     if record.get("up"):
-        _set(view, None, name, up=True)
-    view.addresses_changed(None)
+        view.set_link(None, name, up=True)

@@ -54,7 +54,7 @@ def _plan_removal(view, namespace, plan):
 
 
 def _current_and_wanted(view, namespace):
-    current_sysctls = {key: view.read_sysctl(namespace.name, key) for key in namespace.sysctls}
+    current_sysctls = {key: view.outside.read_sysctl(namespace.name, key) for key in namespace.sysctls}
     before = {"name": namespace.name, "loopback_up": view.loopback_up(namespace.name), "sysctls": current_sysctls}
     after = {"name": namespace.name, "loopback_up": True, "sysctls": dict(namespace.sysctls)}
     return before, after
@@ -62,7 +62,7 @@ def _current_and_wanted(view, namespace):
 
 def _require_known_sysctls(view, sysctls):
     for key in sysctls:
-        if not view.sysctl_known(key):
+        if not view.outside.sysctl_known(key):
             raise NotFoundError(f"sysctl {key} does not exist")
 
 
@@ -82,4 +82,4 @@ def _update(view, namespace, before):
 
 def _write_sysctls(view, name, sysctls):
     for key, value in sysctls.items():
-        view.write_sysctl(name, key, value)
+        view.outside.write_sysctl(name, key, value)

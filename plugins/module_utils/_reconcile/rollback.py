@@ -24,7 +24,7 @@ class Journal:
     def __init__(self, view, owner):
         self._view = view
         self._key = [owner]
-        self.entries = view.record_lines(JOURNAL, self._key)
+        self.entries = view.outside.record_lines(JOURNAL, self._key)
 
     @property
     def pending(self):
@@ -33,11 +33,11 @@ class Journal:
     def add(self, target, steps):
         entry = {"target": target, "steps": steps}
         self.entries.append(entry)
-        self._view.append_record_line(JOURNAL, self._key, entry)
+        self._view.outside.append_record_line(JOURNAL, self._key, entry)
 
     def clear(self):
         if self.entries:
-            self._view.remove_record(JOURNAL, self._key)
+            self._view.outside.remove_record(JOURNAL, self._key)
         self.entries = []
 
     def roll_back(self, view):
@@ -58,83 +58,70 @@ class Journal:
 
 
 def _remove_namespace(view, step):
-    if view.kernel.namespace_exists(step["netns"]):
+    if view.namespace_exists_now(step["netns"]):
         view.kill_processes([pid for pid, _command in view.processes_in(step["netns"])])
         view.remove_namespace(step["netns"])
 
 
 def _delete_link(view, step):
-    link = view.fresh_link(step["netns"], step["name"])
-    if link is not None:
-        view.netlink(step["netns"]).delete_link(link.index, link.name)
-        view.link_changed(step["netns"], step["name"])
+    if view.fresh_link(step["netns"], step["name"]) is not None:
+        view.delete_link(step["netns"], step["name"])
 
 
 def _addresses(view, step):
     netns, name = step["netns"], step["name"]
-    link = view.fresh_link(netns, name)
-    if link is None:
+    if view.fresh_link(netns, name) is None:
         return
-    view.addresses_changed(netns)
     wanted = [ipaddress.ip_interface(address) for address in step["addresses"]]
-    current = [address for address in view.addresses_of(netns, name)
+    current = [address for address in view.ip.fresh_addresses_of(netns, name)
                if not (address.version == 6 and address.ip.is_link_local)]
-    session = view.netlink(netns)
-    for address in current:
-        if address not in wanted:
-            session.delete_address(link.index, name, address)
-    for address in wanted:
-        if address not in current:
-            session.add_address(link.index, name, address, nodad=True)
-    view.addresses_changed(netns)
+    view.ip.change_addresses(netns, name, remove=[address for address in current if address not in wanted],
+                             add=[address for address in wanted if address not in current], nodad=True)
 
 
 def _route(view, step):
     netns = step["netns"]
-    if not view.kernel.namespace_exists(netns):
+    if not view.namespace_exists_now(netns):
         return
-    session = view.netlink(netns)
     before = step["before"]
     if before is None:
-        session.delete_route(ipaddress.ip_network(step["to"]), step["metric"], missing_ok=True)
-    else:
-        oif = None
-        if before.get("interface") is not None:
-            link = view.fresh_link(netns, before["interface"])
-            oif = link.index if link is not None else None
-        via = ipaddress.ip_address(before["via"]) if before.get("via") else None
-        session.replace_route(ipaddress.ip_network(before["to"]), via, oif, before["metric"])
-    view.routes_changed(netns)
+        view.ip.delete_route(netns, ipaddress.ip_network(step["to"]), step["metric"], missing_ok=True)
+        return
+    interface = before.get("interface")
+    if interface is not None and view.fresh_link(netns, interface) is None:
+        interface = None
+    via = ipaddress.ip_address(before["via"]) if before.get("via") else None
+    view.ip.replace_route(netns, ipaddress.ip_network(before["to"]), via, interface, before["metric"])
 
 
 def _sysctls(view, step):
-    if not view.kernel.namespace_exists(step["netns"]):
+    if not view.namespace_exists_now(step["netns"]):
         return
     for key, value in step["values"].items():
         try:
-            view.write_sysctl(step["netns"], key, value)
+            view.outside.write_sysctl(step["netns"], key, value)
         except NetnsError:
-            if view.kernel.sysctl_known(key):
+            if view.outside.sysctl_known(key):
                 raise  # a key whose interface is gone has nothing to put back
 
 
 def _record(view, step):
     if step["content"] is None:
-        view.remove_record(step["kind"], step["key"])
+        view.outside.remove_record(step["kind"], step["key"])
     else:
-        view.write_record(step["kind"], step["key"], step["content"])
+        view.outside.write_record(step["kind"], step["key"], step["content"])
 
 
 def _nftables(view, step):
     netns, family, table = step["netns"], step["family"], step["table"]
-    if not view.kernel.namespace_exists(netns):
+    if not view.namespace_exists_now(netns):
         return
     commands = []
-    if view.nftables_table(netns, family, table) is not None:
+    if view.outside.nftables_table(netns, family, table) is not None:
         commands.append({"delete": {"table": {"family": family, "name": table}}})
     commands += [{"add": entry} for entry in step["listing"] or []]
     if commands:
-        view.apply_nftables(netns, commands)
+        view.outside.apply_nftables(netns, commands)
 
 
 def _move_back(view, step):
@@ -144,9 +131,9 @@ def _move_back(view, step):
 
 def _saved(view, step):
     if step["content"] is None:
-        view.remove_saved_description(step["name"])
+        view.outside.remove_saved_description(step["name"])
     else:
-        view.save_description(step["name"], step["content"])
+        view.outside.save_description(step["name"], step["content"])
 
 
 STEPS = {

@@ -45,7 +45,7 @@ def plan_route(view, route, plan):
 
 
 def _find(view, route):
-    for current in view.routes(route.netns):
+    for current in view.ip.routes(route.netns):
         if current.dst == route.destination and current.metric == route.effective_metric:
             return current
     return None
@@ -66,7 +66,7 @@ def _require_on_link(view, route):
     """The kernel refuses a gateway outside every connected network: say so before changing anything."""
     if route.via is None or (route.via.version == 6 and route.via.is_link_local):
         return
-    networks = view.connected_networks(route.netns, route.interface)
+    networks = view.ip.connected_networks(route.netns, route.interface)
     if not any(route.via in network for network in networks):
         through = f"interface {route.interface!r}" if route.interface else "any interface"
         raise ValidationError(
@@ -76,11 +76,8 @@ def _require_on_link(view, route):
 
 
 def _replace(view, route):
-    oif = view.index_of(route.netns, route.interface) if route.interface is not None else None
-    view.netlink(route.netns).replace_route(route.destination, route.via, oif, route.effective_metric)
-    view.routes_changed(route.netns)
+    view.ip.replace_route(route.netns, route.destination, route.via, route.interface, route.effective_metric)
 
 
 def _delete(view, route):
-    view.netlink(route.netns).delete_route(route.destination, route.effective_metric)
-    view.routes_changed(route.netns)
+    view.ip.delete_route(route.netns, route.destination, route.effective_metric)

@@ -18,9 +18,9 @@ KIND = "saved"
 def saved_topology(view, name, state=PRESENT):
     """The topology saved as `name`, validated; NotFoundError when nothing is saved under that name."""
     file_safe_name(name, "topology name")
-    content = view.saved_description(name)
+    content = view.outside.saved_description(name)
     if content is None:
-        raise NotFoundError(f"no saved description at {view.saved_path(name)}")
+        raise NotFoundError(f"no saved description at {view.outside.saved_path(name)}")
     return Topology.from_saved(content, name, state)
 
 
@@ -30,14 +30,14 @@ def plan_saved(view, topology, plan):
     target = f"saved description {topology.name}"
     wanted = topology.saved_form() if topology.persistent and topology.state == PRESENT else None
     try:
-        current = view.saved_description(topology.name)
+        current = view.outside.saved_description(topology.name)
     except ValidationError as exc:  # unreadable: replaced or removed like any other difference
         current = {"unreadable": str(exc)}
     if current == wanted:
         return
     if wanted is None:
-        plan.add(KIND, target, DELETE, current, None, lambda: view.remove_saved_description(topology.name))
+        plan.add(KIND, target, DELETE, current, None, lambda: view.outside.remove_saved_description(topology.name))
         return
     action = CREATE if current is None else UPDATE
-    plan.add(KIND, target, action, current, wanted, lambda: view.save_description(topology.name, wanted),
+    plan.add(KIND, target, action, current, wanted, lambda: view.outside.save_description(topology.name, wanted),
              undo.saved(topology.name, current if action == UPDATE else None))

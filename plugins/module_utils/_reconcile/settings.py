@@ -49,8 +49,7 @@ def _plan_attributes(view, settings, link, plan):
         fresh = view.link(settings.netns, settings.interface)
         changes = {key: value for key, value in wanted.items() if getattr(fresh, key) != value}
         if changes:
-            view.netlink(settings.netns).set_link(fresh.index, fresh.name, **changes)
-            view.link_changed(settings.netns, settings.interface)
+            view.set_link(settings.netns, settings.interface, **changes)
 
     plan.add("link settings", f"settings of {settings.target}", UPDATE, current, wanted, apply)
 
@@ -160,10 +159,9 @@ def _plan_shape(view, settings, link, plan):
     action = DELETE if not wanted else CREATE if not current else UPDATE
 
     def apply():
-        session, index = view.netlink(settings.netns), view.index_of(settings.netns, settings.interface)
-        session.delete_root_qdisc(index, settings.interface)
-        for (kind, options), (handle, parent) in zip(wanted, ((ROOT_HANDLE, TC_H_ROOT), (CHILD_HANDLE, FIRST_CLASS))):
-            session.add_qdisc(index, settings.interface, kind, handle, parent, options)
+        places = ((ROOT_HANDLE, TC_H_ROOT), (CHILD_HANDLE, FIRST_CLASS))
+        view.replace_qdiscs(settings.netns, settings.interface,
+                            [(kind, handle, parent, options) for (kind, options), (handle, parent) in zip(wanted, places)])
 
     plan.add("shaping", f"shaping of {settings.target}", action, _shown(current), _shown(wanted), apply)
 

@@ -8,15 +8,19 @@ A new object kind gets one line in BUILD_ORDER (and in TEARDOWN when it lives in
 namespace, since removing a namespace takes everything inside it along).
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Veth
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Veth, Vxlan
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import namespace_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import RECORD as SYSCTLS_RECORD
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import RECORD as MOVED_RECORD
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child, plan_moved
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import peer_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
@@ -24,7 +28,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, CHILD_MODES, PRESENT
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 
 # (objects of the topology, their planner), in the order they are built.
@@ -70,31 +74,65 @@ def plan_topology(view, topology, plan):
     persistent = topology.persistent and topology.state == PRESENT
     saved_at = None
     if persistent:  # tunnels need the network up at boot; a local topology comes up before it
-        saved_at = {"path": view.saved_path(topology.name), "version": COLLECTION_VERSION,
+        saved_at = {"path": view.outside.saved_path(topology.name), "version": COLLECTION_VERSION,
                     "needs_network": bool(topology.local.vxlans())}
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 
 def plan_prune(view, topology, plan):
-    """Remove what carries this topology's marker but is no longer described, and nothing else."""
+    """Remove what carries this topology's marker but is no longer described, and nothing else:
+    moved interfaces go back to the host first; then the firewall tables and recorded sysctls of
+    routers that route no uplink now; then the namespaces; then, in the namespaces kept and the
+    host, the links (veths, bridges, vxlans, macvlans and ipvlans)."""
     owner = topology.owner
-    if not any(firewall.netns is None for firewall in topology.local.firewalls()):  # the host routes no uplink now
-        plan_firewall(view, Firewall(netns=None, owner=owner, topology=topology.name, state=ABSENT), plan)
-        plan_recorded_sysctls(view, RecordedSysctls(netns=None, owner=owner, state=ABSENT), plan)
-    for name in view.all_namespaces():
-        if name not in topology.namespaces and namespace_marked(view, name, owner):
-            plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
-    described = interface_names(topology)
-    kept_namespaces = [None] + [name for name in topology.namespaces if not view.is_new_namespace(name)]
-    handled = set()
+    pruned = [name for name in view.all_namespaces() if name not in topology.namespaces
+              and namespace_marked(view, name, owner)]
+    kept_namespaces = [None] + [namespace.name for namespace in topology.local.namespaces()
+                                if not view.is_new_namespace(namespace.name)]
+    _prune_moved(view, topology, kept_namespaces + pruned, plan)
+    routers = {firewall.netns for firewall in topology.local.firewalls()}
+    for netns in kept_namespaces:  # before the namespaces go: a sysctl put back may be of a link they take
+        if netns not in routers and (netns is None or view.outside.record(SYSCTLS_RECORD, [owner, netns])):
+            plan_firewall(view, Firewall(netns=netns, owner=owner, topology=topology.name, state=ABSENT), plan)
+            plan_recorded_sysctls(view, RecordedSysctls(netns=netns, owner=owner, state=ABSENT), plan)
+    for name in pruned:
+        plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
+    described, handled = interface_names(topology), set()
     for netns in kept_namespaces:
         for link in list(view.links(netns).values()):
             if (netns, link.name) in described or (netns, link.name) in handled or link.alias != owner:
                 continue
             if link.kind == "veth":
-                peer_netns, peer = view.peer_of(netns, link)
+                peer_netns, peer = peer_of(view, netns, link)
                 if peer is not None:
                     handled.add((peer_netns, peer.name))
-                plan_veth(view, Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner), plan)
-            elif link.kind == "bridge":
-                plan_bridge(view, Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner), plan)
+            gone = _absent(link, netns, owner)
+            if gone is not None:
+                PLANNERS[type(gone)](view, gone, plan)
+
+
+def _absent(link, netns, owner):
+    """The model of `link` with state absent (None for a kind a topology does not make)."""
+    if link.kind == "veth":
+        return Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner)
+    if link.kind == "bridge":
+        return Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner)
+    if link.kind == "vxlan":
+        return Vxlan(name=link.name, vni=None, netns=netns, state=ABSENT, owner=owner)
+    if link.kind in CHILD_MODES and netns is not None:
+        return Child(name=link.name, netns=netns, parent=None, kind=link.kind, state=ABSENT, owner=owner)
+    return None
+
+
+PLANNERS = {Veth: plan_veth, Bridge: plan_bridge, Vxlan: plan_vxlan, Child: plan_child}
+
+
+def _prune_moved(view, topology, namespaces, plan):
+    """Host interfaces this topology moved (as its records say) and no longer describes go back."""
+    described = {moved.name for moved in topology.local.moved_interfaces()}
+    for owner, name in view.outside.record_keys(MOVED_RECORD):
+        if owner != topology.owner or name in described:
+            continue
+        netns = next((netns for netns in namespaces if netns is not None and view.link(netns, name) is not None), None)
+        if netns is not None:
+            plan_moved(view, MovedInterface(name=name, netns=netns, state=ABSENT, owner=owner), plan)

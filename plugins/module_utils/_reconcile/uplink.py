@@ -7,6 +7,7 @@ reconcilers a topology's uplink goes through. Private to linuxnet.netns.
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import uplink_egress
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
@@ -32,7 +33,7 @@ def plan_uplink(view, request, plan):
         plan_route(view, route, plan)
     plan_recorded_sysctls(view, request.recorded_sysctls(), plan)
     plan_firewall(view, request.firewall(), plan)
-    return {"uplink": describe_uplink(uplink, view.uplink_egress(uplink))}
+    return {"uplink": describe_uplink(uplink, uplink_egress(view, uplink))}
 
 
 def describe_uplink(uplink, egress):

@@ -5,6 +5,7 @@
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import peer_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone, veth_marked
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import (
@@ -74,7 +75,7 @@ def _wanted(veth):
 
 def _current(view, veth, link):
     """What exists under the name, in the shape of _wanted; MTUs only when the request sets one."""
-    peer_netns, peer = view.peer_of(veth.netns, link, hint=veth.peer_netns) if link.kind == KIND else (None, None)
+    peer_netns, peer = peer_of(view, veth.netns, link, hint=veth.peer_netns) if link.kind == KIND else (None, None)
     state = {
         "name": link.name,
         "netns": veth.netns,
@@ -128,7 +129,7 @@ def _plan_create(view, veth, wanted, plan):
         before = {"name": taken.name, "netns": veth.peer_netns, "kind": taken.kind}
         _expect(view, veth)
         plan.add(KIND, veth.target, RECREATE, before, wanted,
-                 lambda: (_delete(view, veth.peer_netns, veth.peer), _create(view, veth)))
+                 lambda: (view.delete_link(veth.peer_netns, veth.peer), _create(view, veth)))
         return
     _expect(view, veth)
     plan.add(KIND, veth.target, CREATE, None, wanted, lambda: _create(view, veth), undo.created_link(veth.netns, veth.name))
@@ -139,9 +140,9 @@ def _plan_recreate(view, veth, current, wanted, plan):
     stale_peer = taken is not None and not (current["peer"] == veth.peer and current["peer_netns"] == veth.peer_netns)
 
     def recreate():
-        _delete(view, veth.netns, veth.name)
+        view.delete_link(veth.netns, veth.name)
         if stale_peer and view.link(veth.peer_netns, veth.peer) is not None:
-            _delete(view, veth.peer_netns, veth.peer)
+            view.delete_link(veth.peer_netns, veth.peer)
         _create(view, veth)
 
     _expect(view, veth)
@@ -161,7 +162,7 @@ def _plan_absent(view, veth, plan):
         link, netns = view.existing(veth.peer_netns, veth.peer, KIND), veth.peer_netns
     if link is None:
         return
-    peer_netns, peer = view.peer_of(netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
+    peer_netns, peer = peer_of(view, netns, link, hint=veth.peer_netns if netns == veth.netns else veth.netns)
     if not veth_marked(view, veth.owner, (netns, link), (peer_netns, peer)):
         leave_alone(plan, veth.target, veth.owner)
         return
@@ -173,30 +174,21 @@ def _plan_absent(view, veth, plan):
     def delete():
         # Asked for afresh: a namespace this plan removed earlier may have taken the pair with it.
         if view.fresh_link(netns, link.name) is not None:
-            _delete(view, netns, link.name)
-        if peer is not None:
-            view.link_changed(peer_netns, peer.name)
+            view.delete_link(netns, link.name, peer=(peer_netns, peer.name) if peer is not None else None)
 
     plan.add(KIND, veth.target, DELETE, before, None, delete)
 
 
 def _create(view, veth):
-    session = view.netlink(veth.netns)
-    peer_session = view.netlink(veth.peer_netns)
     master = view.index_of(veth.netns, veth.bridge) if veth.bridge is not None else None
     try:
-        session.add_veth(veth.name, veth.peer, peer_session, veth.mtu, master=master, queues=veth.queues,
-                         peer_queues=veth.peer_queues)
-        view.link_changed(veth.netns, veth.name)
-        view.link_changed(veth.peer_netns, veth.peer)
+        view.add_veth(veth.netns, veth.name, veth.peer_netns, veth.peer, mtu=veth.mtu, master=master,
+                      queues=veth.queues, peer_queues=veth.peer_queues)
     except AlreadyExists:
-        view.link_changed(veth.netns, veth.name)
-        view.link_changed(veth.peer_netns, veth.peer)
         _require_made_concurrently(view, veth)
     # The kernel refuses to bring the peer up in the creating request; it is set up from its side.
     peer_master = view.index_of(veth.peer_netns, veth.peer_bridge) if veth.peer_bridge is not None else None
-    peer_session.set_link(view.index_of(veth.peer_netns, veth.peer), veth.peer, up=True, master=peer_master,
-                          alias=veth.owner)
+    view.set_link(veth.peer_netns, veth.peer, up=True, master=peer_master, alias=veth.owner)
 
 
 def _require_made_concurrently(view, veth):
@@ -221,10 +213,4 @@ def _update(view, veth, current):
         if current[prefix + "bridge"] != bridge:
             changes["master"] = view.index_of(netns, bridge)
         if changes:
-            view.netlink(netns).set_link(view.index_of(netns, name), name, **changes)
-            view.link_changed(netns, name)
-
-
-def _delete(view, netns, name):
-    view.netlink(netns).delete_link(view.index_of(netns, name), name)
-    view.link_changed(netns, name)
+            view.set_link(netns, name, **changes)

@@ -25,7 +25,7 @@ ENCAPSULATION = {4: 50, 6: 70}  # outer IP, UDP, VXLAN and inner Ethernet header
 def plan_vxlan(view, vxlan, plan):
     for leftover in _leftovers(view, vxlan):
         plan.add(KIND, f"vxlan {leftover.name} in {where(None)}", DELETE, {"name": leftover.name, "netns": None},
-                 None, lambda name=leftover.name: _delete(view, None, name))
+                 None, lambda name=leftover.name: view.delete_link(None, name))
     if vxlan.state == ABSENT:
         _plan_absent(view, vxlan, plan)
         return
@@ -52,7 +52,7 @@ def plan_vxlan(view, vxlan, plan):
             )
         view.expect_link_created(vxlan.netns, vxlan.name)
         plan.add(KIND, vxlan.target, RECREATE, current, wanted,
-                 lambda: (_delete(view, vxlan.netns, vxlan.name), _create(view, vxlan, wanted)))
+                 lambda: (view.delete_link(vxlan.netns, vxlan.name), _create(view, vxlan, wanted)))
     elif current != wanted:
         plan.add(KIND, vxlan.target, UPDATE, current, wanted, lambda: _update(view, vxlan, current, wanted))
 
@@ -65,7 +65,7 @@ def underlay_mtu(view, vxlan):
     if vxlan.local is None:
         return None
     for name, link in view.links(None).items():
-        if any(address.ip == vxlan.local for address in view.addresses_of(None, name)):
+        if any(address.ip == vxlan.local for address in view.ip.addresses_of(None, name)):
             return link.mtu
     return None
 
@@ -98,7 +98,7 @@ def _current(view, vxlan, link, wanted):
     info = link.vxlan
     remotes = [info.remote] if info.remote is not None else []
     if not info.learning:
-        remotes += view.netlink(vxlan.netns).flood_remotes(link.index, link.name)
+        remotes += view.flood_remotes(vxlan.netns, link.name)
     master = view.link_by_index(vxlan.netns, link.master) if link.master else None
     return {
         "name": link.name,
@@ -128,48 +128,35 @@ def _plan_absent(view, vxlan, plan):
     if link is None:
         return
     before = {"name": link.name, "netns": vxlan.netns, "vni": link.vxlan.vni if link.vxlan else None}
-    plan.add(KIND, vxlan.target, DELETE, before, None, lambda: _delete(view, vxlan.netns, vxlan.name))
+    plan.add(KIND, vxlan.target, DELETE, before, None, lambda: view.delete_link(vxlan.netns, vxlan.name))
 
 
 def _create(view, vxlan, wanted):
-    underlay = view.netlink(None)
     name = vxlan.name if vxlan.netns is None else TEMPORARY_PREFIX + secrets.token_hex(5)
-    underlay_index = view.index_of(None, vxlan.underlay_interface) if vxlan.underlay_interface else None
-    underlay.add_vxlan(name, vxlan.vni, vxlan.port, local=vxlan.local, remote=vxlan.remotes[0] if vxlan.learning
-                       else None, learning=vxlan.learning, underlay=underlay_index, mtu=wanted["mtu"])
-    view.link_changed(None, name)
-    index = view.index_of(None, name)
+    view.add_vxlan(None, name, vxlan.vni, vxlan.port, underlay_interface=vxlan.underlay_interface, local=vxlan.local,
+                   remote=vxlan.remotes[0] if vxlan.learning else None, learning=vxlan.learning, mtu=wanted["mtu"])
     if vxlan.owner is not None:
-        underlay.set_link(index, name, alias=vxlan.owner)
+        view.set_link(None, name, alias=vxlan.owner)
     if vxlan.netns is not None:
-        underlay.move_link(index, name, view.netlink(vxlan.netns), new_name=vxlan.name)
-        view.link_changed(None, name)
-        view.link_changed(vxlan.netns, vxlan.name)
-    session = view.netlink(vxlan.netns)
-    index = view.index_of(vxlan.netns, vxlan.name)
+        view.move_link(None, name, vxlan.netns, new_name=vxlan.name)
     if not vxlan.learning:
-        for remote in vxlan.remotes:
-            session.add_flood_remote(index, vxlan.name, remote)
+        view.change_flood_remotes(vxlan.netns, vxlan.name, add=vxlan.remotes)
     master = view.index_of(vxlan.netns, vxlan.bridge) if vxlan.bridge is not None else None
-    session.set_link(index, vxlan.name, up=True, master=master)
-    view.link_changed(vxlan.netns, vxlan.name)
+    view.set_link(vxlan.netns, vxlan.name, up=True, master=master)
 
 
 def _update(view, vxlan, current, wanted):
-    session = view.netlink(vxlan.netns)
-    index = view.index_of(vxlan.netns, vxlan.name)
     addresses = {}
     if current["local"] != wanted["local"]:
         addresses["local"] = vxlan.local
     if vxlan.learning and current["remotes"] != wanted["remotes"]:
         addresses["remote"] = vxlan.remotes[0]
     if addresses:
-        session.set_vxlan(index, vxlan.name, **addresses)
+        view.set_vxlan(vxlan.netns, vxlan.name, **addresses)
     if not vxlan.learning:
-        for remote in sorted(set(current["remotes"]) - set(wanted["remotes"])):
-            session.delete_flood_remote(index, vxlan.name, remote)
-        for remote in sorted(set(wanted["remotes"]) - set(current["remotes"])):
-            session.add_flood_remote(index, vxlan.name, remote)
+        view.change_flood_remotes(vxlan.netns, vxlan.name,
+                                  remove=sorted(set(current["remotes"]) - set(wanted["remotes"])),
+                                  add=sorted(set(wanted["remotes"]) - set(current["remotes"])))
     changes = {}
     if not current["up"]:
         changes["up"] = True
@@ -178,10 +165,4 @@ def _update(view, vxlan, current, wanted):
     if current["bridge"] != wanted["bridge"]:
         changes["master"] = view.index_of(vxlan.netns, vxlan.bridge)
     if changes:
-        session.set_link(index, vxlan.name, **changes)
-    view.link_changed(vxlan.netns, vxlan.name)
-
-
-def _delete(view, netns, name):
-    view.netlink(netns).delete_link(view.index_of(netns, name), name)
-    view.link_changed(netns, name)
+        view.set_link(vxlan.netns, vxlan.name, **changes)

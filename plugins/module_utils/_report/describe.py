@@ -11,6 +11,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description import
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import TABLE_PREFIX
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink import UPLINK_INNER_NAME
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import parent_in_host, peer_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
@@ -30,17 +31,17 @@ def read_namespaces(view, params):
     result = {"names": names, "namespaces": {name: describe(view, name) for name in names}}
     if params.get("include_host"):
         result["host"] = describe(view, None)
-    if view.nftables_available():
-        result["firewall"] = {"host": owned_tables(view.nftables_ruleset(None))}
+    if view.outside.nftables_available():
+        result["firewall"] = {"host": owned_tables(view.outside.nftables_ruleset(None))}
         for name in params.get("names") or []:  # named namespaces only: listing all of a large lab costs
-            result["firewall"][name] = owned_tables(view.nftables_ruleset(name))
-    result["topologies"] = {name: saved_state(view, name) for name in view.saved_names()}
+            result["firewall"][name] = owned_tables(view.outside.nftables_ruleset(name))
+    result["topologies"] = {name: saved_state(view, name) for name in view.outside.saved_names()}
     return result
 
 
 def saved_state(view, name):
     """Whether the kernel matches the saved description of topology `name`, and if not, what differs."""
-    entry = {"persistent": True, "path": view.saved_path(name)}
+    entry = {"persistent": True, "path": view.outside.saved_path(name)}
     try:
         plan = Plan()
         plan_topology(view.fresh(), saved_topology(view, name), plan)
@@ -67,10 +68,10 @@ def describe(view, netns):
     return {
         "name": netns,
         "interfaces": interfaces,
-        "routes": [_route(route, by_index) for route in view.routes(netns)],
-        "forwarding": {f"ipv{version}": view.read_sysctl(netns, key) == "1"
+        "routes": [_route(route, by_index) for route in view.ip.routes(netns)],
+        "forwarding": {f"ipv{version}": view.outside.read_sysctl(netns, key) == "1"
                        for version, key in FORWARDING_SYSCTLS.items()},
-        "uplink": _uplink(interfaces.get(UPLINK_INNER_NAME), view.routes(netns)),
+        "uplink": _uplink(interfaces.get(UPLINK_INNER_NAME), view.ip.routes(netns)),
     }
 
 
@@ -141,14 +142,14 @@ def _interface(view, netns, link, by_index):
         "state": (link.operstate or "unknown").lower(),
         "mtu": link.mtu,
         "mac": link.mac,
-        "addresses": [str(address) for address in view.addresses_of(netns, link.name)],
+        "addresses": [str(address) for address in view.ip.addresses_of(netns, link.name)],
         "master": master.name if master is not None else None,
     }
     if link.kind == "veth":
-        peer_netns, peer = view.peer_of(netns, link)
+        peer_netns, peer = peer_of(view, netns, link)
         entry["peer"] = {"name": peer.name, "netns": peer_netns} if peer is not None else None
     if link.kind in CHILD_MODES:
-        parent = view.parent_in_host(netns, link)
+        parent = parent_in_host(view, netns, link)
         entry["mode"] = child_mode_name(link.kind, link.mode)
         entry["parent"] = {"name": parent.name, "netns": None} if parent is not None else None
     if link.kind == "bridge":

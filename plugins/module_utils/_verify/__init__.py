@@ -6,5 +6,6 @@ reachability works out, from the description alone, which pairs should reach eac
 which should not; probe sends the pings and connections from inside the namespaces; verify puts
 the two together into the matrices a run returns.
 
-May import: _errors, _description. Never changes what it checks; nothing of reconcile or report.
+May import: _errors, _description, and of reconcile only lookups (questions asked of the view it
+is handed, such as an uplink's egress). Never changes what it checks; nothing of report.
 """

@@ -6,6 +6,7 @@ inside its namespaces (probe), summed up as a matrix. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import uplink_egress
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import ROUTER
 from ansible_collections.linuxnet.netns.plugins.module_utils._verify.probe import connect_all, ping_all
 from ansible_collections.linuxnet.netns.plugins.module_utils._verify.reachability import (
@@ -72,7 +73,7 @@ def forward_probes(view, topology):
 
 
 def _egress_address(view, uplink):
-    addresses = [address.ip for address in view.addresses_of(uplink.router, view.uplink_egress(uplink))
+    addresses = [address.ip for address in view.ip.addresses_of(uplink.router, uplink_egress(view, uplink))
                  if not address.ip.is_link_local]
     if not addresses:
         raise NetnsError(f"{uplink.target}: its egress interface has no address to probe the forwards on")

@@ -14,7 +14,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Alre
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import QdiscRecord
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import (
     AddressRecord,
     LinkRecord,
     RouteRecord,
@@ -68,6 +68,7 @@ class FakeKernel:
         self.saved = {}  # topology name -> saved description
         self._nsids = itertools.count(0)
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
+        self.link_kinds = {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}  # no dummy, vrf or vlan
         self.owner_records = {}  # what create_namespace records; namespaces added by hand have none
         self.entered = []  # every namespace a netlink session was asked for, in order
         self.connection = None  # the host's address of the SSH connection the module runs under
@@ -150,6 +151,9 @@ class FakeKernel:
     def qdisc_kind_known(self, kind):
         return kind in self.qdisc_kinds
 
+    def link_kind_known(self, kind):
+        return kind in self.link_kinds
+
     def sysctl_known(self, key):
         return key in HOST_SYSCTLS
 
@@ -179,6 +183,9 @@ class FakeKernel:
     def remove_record(self, kind, key):
         self.requests.append(("forget record", kind, json.dumps(key)))
         self.records.pop((kind, json.dumps(key)), None)
+
+    def record_keys(self, kind):
+        return [json.loads(key) for recorded, key in self.records if recorded == kind]
 
     def record_lines(self, kind, key):
         return list(self.records.get((kind, json.dumps(key)), []))
@@ -238,12 +245,17 @@ class FakeNetlink:
             peer_netns, peer_index = link["peer"]
             peer_nsid = None if peer_netns == self.netns else self.kernel.nsid(self.netns, peer_netns)
         vxlan = VxlanRecord(**link["vxlan"]) if link.get("vxlan") else None
+        parent_index = parent_nsid = None
+        if link.get("parent") is not None:
+            parent_netns, parent_index = link["parent"]
+            parent_nsid = None if parent_netns == self.netns else self.kernel.nsid(self.netns, parent_netns)
         return LinkRecord(index=link["index"], name=link["name"], kind=link["kind"], up=link["up"],
                           operstate="UP" if link["up"] else "DOWN", mtu=link["mtu"], mac=link["mac"],
                           master=link["master"], peer_index=peer_index, peer_nsid=peer_nsid, stp=link["stp"],
                           alias=link["alias"], vxlan=vxlan, txqueuelen=link["txqueuelen"],
                           tx_queues=link["tx_queues"], rx_queues=link["tx_queues"],
-                          gso_max_size=link["gso_max_size"], gro_max_size=link["gro_max_size"])
+                          gso_max_size=link["gso_max_size"], gro_max_size=link["gro_max_size"],
+                          parent_index=parent_index, parent_nsid=parent_nsid, mode=link.get("mode"))
 
     def _index(self, index, name):
         if index not in self._space.links:
@@ -282,6 +294,13 @@ class FakeNetlink:
         peer_index = peer_space.add_link(peer, "veth", tx_queues=peer_queues or 2, **extra)
         self._space.links[index]["peer"] = (peer_session.netns, peer_index)
         peer_space.links[peer_index]["peer"] = (self.netns, index)
+
+    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None):
+        """A macvlan or ipvlan on this namespace's link `parent_index`, made in namespace `target`."""
+        self.kernel.requests.append((f"add {kind}", target.netns, name))
+        parent = self._index(parent_index, "parent")
+        extra = {key: value for key, value in (("mac", mac), ("mtu", mtu)) if value is not None}
+        target._space.add_link(name, kind, up=False, parent=(self.netns, parent["index"]), mode=mode, **extra)
 
     def add_bridge(self, name, stp=None, mtu=None, up=True):
         self.kernel.requests.append(("add bridge", self.netns, name))

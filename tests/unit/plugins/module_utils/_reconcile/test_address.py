@@ -12,6 +12,7 @@ class FakeView:
 
     def __init__(self, addresses):
         self._addresses = [ipaddress.ip_interface(a) for a in addresses]
+        self.ip = self  # addresses are the view's ip part
 
     def require_namespace(self, netns):
         pass

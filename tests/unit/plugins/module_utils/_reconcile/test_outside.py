@@ -10,7 +10,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import (
     NotFoundError,
     ValidationError,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import RouteRecord
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import RouteRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan

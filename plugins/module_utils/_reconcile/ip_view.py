@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Addresses and routes as the kernel has them and as the plan so far leaves them, and the
+changes to them. Private to linuxnet.netns.
+
+Reached as ``view.ip``: a link's addresses and a namespace's routes are read on first use and
+kept; each change here forgets what it changed, so the next read asks the kernel again.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+
+
+class IpView:
+    def __init__(self, view):
+        self._view = view
+        self._addresses = {}  # netns -> {ifindex: [ipaddress interface]}
+        self._planned = {}  # (netns, name): the addresses the plan leaves on it
+        self._routes = {}  # netns -> [RouteRecord]
+
+    def addresses_of(self, netns, name):
+        """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""
+        if (netns, name) in self._planned:
+            return self._planned[(netns, name)]
+        if self._view.is_new_link(netns, name):
+            return []
+        link = self._view.link(netns, name)
+        if link is None:
+            return []
+        by_index = self._addresses.setdefault(netns, {})
+        if link.index not in by_index:  # one link's addresses, filtered by the kernel: lo's are not decoded
+            by_index[link.index] = [address.interface
+                                    for address in self._view.kernel.netlink(netns).addresses(link.index)]
+        return by_index[link.index]
+
+    def fresh_addresses_of(self, netns, name):
+        """The addresses on `name` read again now (for an undo step: a change may have made them)."""
+        self.forget(netns)
+        return self.addresses_of(netns, name)
+
+    def expect_addresses(self, netns, name, addresses):
+        self._planned[(netns, name)] = list(addresses)
+
+    def connected_networks(self, netns, name=None):
+        """Networks directly reachable in `netns` (through `name` only, when given), as planned."""
+        names = [name] if name is not None else set(self._view.links(netns)) | self._view.new_links_in(netns)
+        return [address.network for link in names for address in self.addresses_of(netns, link)]
+
+    def routes(self, netns):
+        if self._view.not_made_yet(netns):
+            return []
+        if netns not in self._routes:
+            self._routes[netns] = self._view.kernel.netlink(netns).routes()
+        return self._routes[netns]
+
+    def forget(self, netns, index=None):
+        """Forget the addresses of one link (by ifindex) or, without one, all of `netns` and its routes."""
+        if index is not None:
+            self._addresses.get(netns, {}).pop(index, None)
+            return
+        self._addresses.pop(netns, None)
+        self._routes.pop(netns, None)
+
+    # changes
+    def change_addresses(self, netns, name, remove=(), add=(), nodad=False):
+        """Remove, then add, addresses on `name`; one found there when added (a concurrent run) is fine."""
+        session, index = self._view.kernel.netlink(netns), self._view.index_of(netns, name)
+        for address in remove:
+            session.delete_address(index, name, address)
+        for address in add:
+            try:
+                session.add_address(index, name, address, nodad=nodad)
+            except AlreadyExists:
+                pass
+        self._addresses.pop(netns, None)
+
+    def replace_route(self, netns, destination, via, interface, metric):
+        oif = self._view.index_of(netns, interface) if interface is not None else None
+        self._view.kernel.netlink(netns).replace_route(destination, via, oif, metric)
+        self._routes.pop(netns, None)
+
+    def delete_route(self, netns, destination, metric, missing_ok=False):
+        self._view.kernel.netlink(netns).delete_route(destination, metric, missing_ok=missing_ok)
+        self._routes.pop(netns, None)

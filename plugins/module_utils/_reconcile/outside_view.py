@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: linuxnet.netns contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the reconcilers change beside links, addresses and routes: sysctls, nftables tables, the
+records of what was changed (under /run) and the saved descriptions (under /etc). Private to
+linuxnet.netns.
+
+Reached as ``view.outside``. Only the nftables rulesets are kept (listed once per run, again
+after a change made here); sysctls, records and saved descriptions are small files read when asked.
+"""
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.nftables import table_in
+
+
+class OutsideView:
+    def __init__(self, kernel):
+        self._kernel = kernel
+        self._rulesets = {}  # netns -> its nftables ruleset, as listed
+
+    # sysctls
+    def sysctl_known(self, key):
+        return self._kernel.sysctl_known(key)
+
+    def read_sysctl(self, netns, key):
+        return self._kernel.read_sysctl(netns, key)
+
+    def write_sysctl(self, netns, key, value):
+        self._kernel.write_sysctl(netns, key, value)
+
+    # nftables
+    def nftables_available(self):
+        return self._kernel.nftables_available()
+
+    def nftables_table(self, netns, family, name):
+        """The listed objects of one table (without handles), or None when there is no such table."""
+        return table_in(self.nftables_ruleset(netns), family, name)
+
+    def nftables_ruleset(self, netns):
+        if netns not in self._rulesets:
+            self._rulesets[netns] = self._kernel.nftables(netns).ruleset()
+        return self._rulesets[netns]
+
+    def nftables_canonical(self, commands, family, name):
+        return self._kernel.nftables_canonical(commands, family, name)
+
+    def apply_nftables(self, netns, commands):
+        self._rulesets.pop(netns, None)
+        self._kernel.nftables(netns).apply(commands)
+
+    # records of what was changed, for undoing it
+    def record(self, kind, key):
+        return self._kernel.record(kind, key)
+
+    def write_record(self, kind, key, record):
+        self._kernel.write_record(kind, key, record)
+
+    def remove_record(self, kind, key):
+        self._kernel.remove_record(kind, key)
+
+    def record_keys(self, kind):
+        return self._kernel.record_keys(kind)
+
+    def record_lines(self, kind, key):
+        return self._kernel.record_lines(kind, key)
+
+    def append_record_line(self, kind, key, entry):
+        self._kernel.append_record_line(kind, key, entry)
+
+    # saved descriptions (one file each, read at most once per run)
+    def saved_description(self, name):
+        return self._kernel.saved_description(name)
+
+    def save_description(self, name, content):
+        self._kernel.save_description(name, content)
+
+    def remove_saved_description(self, name):
+        self._kernel.remove_saved_description(name)
+
+    def saved_names(self):
+        return self._kernel.saved_names()
+
+    def saved_path(self, name):
+        return self._kernel.saved_path(name)
