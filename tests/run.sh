@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as root on a Debian machine, from a clean clone:  bash tests/run.sh
-# Installs what it needs, then runs: unit tests, ansible-test sanity, integration targets with the
-# venv's pyroute2 (0.9) through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
+# Installs what it needs, then runs: unit tests (through ansible-test, and again as nobody to prove
+# they need no root), ansible-test sanity, integration targets with the venv's pyroute2 (0.9)
+# through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
 # scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
 # check mode, hostile input, persistence, link settings and shaping), the role over SSH on a fleet of fake hosts (tests/fleet),
 # ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the
@@ -11,7 +12,7 @@
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench dataplane}
+stages=${LINUXNET_STAGES:-units units-unprivileged sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench dataplane}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -63,6 +64,7 @@ no_skips() {  # ansible-test exits 0 when every target is skipped; that is a fai
 }
 
 stage units ansible-test units --local --python "$pyver" --requirements
+stage units-unprivileged bash tests/unit-unprivileged.sh "$coll"
 stage sanity ansible-test sanity --local --python "$pyver"
 stage integration no_skips ansible-test integration --local --python "$pyver" --requirements --allow-destructive
 stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \

@@ -169,8 +169,11 @@ options:
   prune:
     description:
       - With O(state=present), also remove what carries this topology's marker but is no longer
-        described (namespaces, veth pairs, bridges). Objects of other topologies and the user's own
-        objects, whatever their names, are left alone. Looks into every namespace on the host.
+        described - namespaces, veth pairs, bridges, tunnel ends, macvlan and ipvlan children, host
+        interfaces it moved in (moved back with their addresses), and the nftables table and
+        recorded forwarding of a router that routes none of its uplinks now. Objects of other
+        topologies and the user's own objects, whatever their names, are left alone. Looks into
+        every namespace on the host.
     type: bool
     default: false
   state:

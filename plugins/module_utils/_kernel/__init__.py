@@ -4,7 +4,11 @@
 Private to linuxnet.netns.
 
 The only importer of pyroute2, libnftables and the ethtool netlink family. It knows nothing of
-plans or guards: it does what it is asked and says what it found.
+plans or guards: it does what it is asked and says what it found. The files: namespaces
+(namespace files, the handles that enter them, owner records), records (what a run changed,
+under /run), saved (descriptions under /etc), sysctl, netlink (rtnetlink requests) over
+netlink_plain (a plain netlink socket for the frequent ones), messages (replies decoded into
+records), traffic (qdiscs), ethtool (offloads), nftables (tables, through libnftables).
 
 May import: _errors, and _description.vocabulary (shared words such as LOOPBACK). Nothing of
 reconcile, verify or report.
