@@ -70,21 +70,21 @@ def _plan_offloads(view, settings, link, plan):
     wanted = dict(sorted(settings.offloads.items()))
     current = None
     if link is not None:
-        features = view.features(settings.netns, settings.interface)
+        features = view.tuning.features(settings.netns, settings.interface)
         _require_changeable(settings, features)
         current = _offload_states(features, wanted)
         if current == wanted:
             return
 
     def apply():
-        features = view.features(settings.netns, settings.interface)
+        features = view.tuning.features(settings.netns, settings.interface)
         _require_changeable(settings, features)
         change = {feature: on for name, on in wanted.items() for feature in OFFLOAD_FEATURES[name]
                   if feature in features.changeable and (feature in features.active) != on}
         if change:
-            view.set_features(settings.netns, settings.interface, change)
+            view.tuning.set_features(settings.netns, settings.interface, change)
         kept = {name: state for name, state in
-                _offload_states(view.features(settings.netns, settings.interface), wanted).items()
+                _offload_states(view.tuning.features(settings.netns, settings.interface), wanted).items()
                 if state != wanted[name]}
         if kept:
             raise KernelError(f"offloads of {settings.target}: the kernel kept "
@@ -110,7 +110,7 @@ def _on_off(state):
 # shaping
 def _require_qdiscs(view, settings):
     for kind in settings.shape.qdisc_kinds:
-        if not view.qdisc_kind_known(kind):
+        if not view.tuning.qdisc_kind_known(kind):
             asked = [key for key in NETEM_KEYS if getattr(settings.shape, key)] if kind == "netem" else ["rate"]
             raise ValidationError(
                 f"shape of {settings.target}: {', '.join(asked)} need{'s' if len(asked) == 1 else ''} the {kind!r} "
@@ -120,7 +120,7 @@ def _require_qdiscs(view, settings):
 
 
 def _current_tree(view, settings):
-    records = view.qdiscs(settings.netns, settings.interface)
+    records = view.tuning.qdiscs(settings.netns, settings.interface)
     root = next((record for record in records if record.parent == TC_H_ROOT), None)
     if root is None or root.kind not in SHAPED:
         return []
@@ -160,8 +160,8 @@ def _plan_shape(view, settings, link, plan):
 
     def apply():
         places = ((ROOT_HANDLE, TC_H_ROOT), (CHILD_HANDLE, FIRST_CLASS))
-        view.replace_qdiscs(settings.netns, settings.interface,
-                            [(kind, handle, parent, options) for (kind, options), (handle, parent) in zip(wanted, places)])
+        tree = [(kind, handle, parent, options) for (kind, options), (handle, parent) in zip(wanted, places)]
+        view.tuning.replace_qdiscs(settings.netns, settings.interface, tree)
 
     plan.add("shaping", f"shaping of {settings.target}", action, _shown(current), _shown(wanted), apply)
 

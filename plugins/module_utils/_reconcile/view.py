@@ -11,7 +11,8 @@ each of which forgets what it changed, so the next read asks the kernel again.
 
 The view reaches the kernel only through its Kernel (see _kernel/kernel.py), and reconcilers
 reach the kernel only through the view; what is not links, addresses or routes (sysctls,
-nftables, records, saved descriptions) is ``view.outside`` (outside_view.py).
+nftables, records, saved descriptions) is ``view.outside`` (outside_view.py), and offloads and
+qdiscs are ``view.tuning`` (tuning_view.py).
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
@@ -21,6 +22,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ip_view 
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.link_cache import LinkCache
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.outside_view import OutsideView
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Batch
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.tuning_view import TuningView
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK, where
 
 
@@ -28,6 +30,7 @@ class KernelView:
     def __init__(self, kernel):
         self.kernel = kernel
         self.outside = OutsideView(kernel)
+        self.tuning = TuningView(self)
         self._links = LinkCache(kernel, self.not_made_yet)
         self.ip = IpView(self)
         self._namespaces_to_create = set()
@@ -142,17 +145,8 @@ class KernelView:
                                 f"it is left alone")
         return link
 
-    def features(self, netns, name):
-        return self.kernel.ethtool(netns).features(name)
-
-    def qdiscs(self, netns, name):
-        return self.kernel.netlink(netns).qdiscs(self.index_of(netns, name), name)
-
     def flood_remotes(self, netns, name):
         return self.kernel.netlink(netns).flood_remotes(self.index_of(netns, name), name)
-
-    def qdisc_kind_known(self, kind):
-        return self.kernel.qdisc_kind_known(kind)
 
     def link_kind_known(self, kind):
         return self.kernel.link_kind_known(kind)
@@ -264,13 +258,3 @@ class KernelView:
         self.ip.forget(netns, index)
         if peer is not None:
             self._links.changed(*peer)
-
-    def replace_qdiscs(self, netns, name, tree):
-        """Replace the root qdisc tree of `name` with `tree`: [(kind, handle, parent, options)]."""
-        session, index = self.kernel.netlink(netns), self.index_of(netns, name)
-        session.delete_root_qdisc(index, name)
-        for kind, handle, parent, options in tree:
-            session.add_qdisc(index, name, kind, handle, parent, options)
-
-    def set_features(self, netns, name, wanted):
-        self.kernel.ethtool(netns).set_features(name, wanted)
