@@ -5,11 +5,11 @@ linuxnet.netns.
 
 The view (view, with link_cache, ip_view for addresses and routes, outside_view for sysctls,
 nftables, records and saved descriptions, tuning_view for offloads and qdiscs, and lookups
-across them) is the planners' only way to
-the kernel: reads come from its cache, writes go through its verbs, which forget what they
-change. One planner per kind; plan (changes as data: check mode, diff, summaries), undo and
-rollback (a failed apply undone), guard (the host's own network) and ownership (the marker and
-who made what); topology gives the build and teardown order, and prune.
+across them) is the planners' only way to the kernel: reads come from its cache, writes go
+through its verbs, which forget what they change. One planner per kind; plan (changes as data:
+check mode, diff, summaries), undo and rollback (a failed apply undone), guard (the host's own
+network) and ownership (the marker and who made what); topology gives the build and teardown
+order, and prune.
 
 May import: _errors, _description, and _kernel only through the Kernel object handed to the
 view (plus the kernel's plain constants and pure helpers, such as UNRECORDED and
