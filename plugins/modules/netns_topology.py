@@ -150,6 +150,10 @@ options:
         veth pair), so that O(state=absent) and O(prune) remove only what this topology made.
       - Objects that existed before, even under a described name, are used but never marked,
         and so never removed; they are listed in RV(kept).
+      - The name also names files (the saved description, the records under C(/run/linuxnet-netns))
+        and the unit instance C(linuxnet-netns@NAME.service), so it is made of 1 to 64 letters,
+        digits, C(_), C(.) or C(-), starting with a letter or digit; any other name is refused
+        before anything changes, persistent or not.
     type: str
     default: default
   host:
@@ -202,8 +206,6 @@ options:
       - V(false), or O(state=absent), removes the saved description if there is one.
       - The role C(linuxnet.netns.topology) installs the command and the unit
         (C(topology_persistent)); with this module alone, only the description is saved.
-      - The name (O(name)) of a persistent topology is also a file and unit instance name, so it is
-        made of 1 to 64 letters, digits, C(_), C(.) or C(-).
     type: bool
     default: false
   verify:

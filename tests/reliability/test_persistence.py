@@ -209,6 +209,42 @@ def test_a_corrupt_or_missing_saved_file_fails_clearly_and_changes_nothing(prefi
     assert info["topologies"][name]["matches"] is False and "not valid JSON" in info["topologies"][name]["error"]
 
 
+def test_a_saved_file_that_root_alone_does_not_control_is_not_applied(prefix, names, tmp_path):
+    """Issue 22, item 7 and 10: a file others may write, a symbolic link, a file that is not UTF-8,
+    and a name that leaves the directory are each refused with exit 2 and a message, and nothing
+    is built."""
+    name = names()
+    role(name, prefix)
+    reboot(prefix)
+    saved = SAVED / f"{name}.json"
+    good = saved.read_bytes()
+    before = netns_names()
+
+    def refused(expected, command=None):
+        done = run(command or unit_line("ExecStart", name))
+        assert done.returncode == 2 and expected in done.stderr and "Traceback" not in done.stderr, done
+        assert netns_names() == before and not host_link(f"{prefix}h")
+
+    saved.chmod(0o666)
+    refused("is writable by group or others (mode 0666): refused")
+    saved.chmod(0o600)
+    SAVED.chmod(0o777)
+    refused(f"directory {SAVED} is writable by group or others")
+    SAVED.chmod(0o700)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(good)
+    saved.unlink()
+    saved.symlink_to(elsewhere)
+    refused("is a symbolic link")
+    saved.unlink()
+    saved.write_bytes(b'{"format": 1, "name": "\xff"}')
+    saved.chmod(0o600)
+    refused("is not UTF-8 text")
+    refused("topology name", [str(COMMAND), "apply", f"../../../tmp/{name}"])
+    saved.write_bytes(good)
+    assert run(unit_line("ExecStart", name)).returncode == 0 and host_link(f"{prefix}h")
+
+
 def test_an_upgraded_collection_replaces_the_command_and_the_unit_keeps_working(prefix, names):
     name = names()
     role(name, prefix)

@@ -85,8 +85,7 @@ class Topology:
         self.description = description
         self.state = validate.state(description.state)
         self.when_busy = validate.busy_policy(description.when_busy)
-        if description.persistent:
-            validate.file_safe_name(description.name, "the name of a persistent topology")
+        validate.file_safe_name(description.name, "topology name")  # it names files under /etc and /run
         self.name = description.name
         self.owner = marker(description.name)
         self.prune, self.verify, self.persistent = description.prune, description.verify, description.persistent

@@ -5,6 +5,7 @@
 
 import ipaddress
 import re
+import unicodedata
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
@@ -56,6 +57,12 @@ def _require_text(value, what):
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(f"{what} {_shown(value)} is not valid UTF-8 text") from None
+    hidden = next((char for char in value if unicodedata.category(char) in ("Cc", "Cf")), None)
+    if hidden is not None:
+        raise ValidationError(f"{what} {_shown(value)} must not contain control or formatting characters "
+                              f"(U+{ord(hidden):04X}): a listing would show another name than the one made")
+    if value.startswith("-"):
+        raise ValidationError(f"{what} {_shown(value)} must not start with '-': commands would read it as an option")
 
 
 def netns_name(value, what="namespace name"):

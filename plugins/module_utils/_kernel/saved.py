@@ -10,13 +10,14 @@ import os
 import tempfile
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.paths import inside, open_trusted
 
 SAVED_DIR = "/etc/linuxnet-netns/topologies"
 SUFFIX = ".json"
 
 
 def path(name, directory=SAVED_DIR):
-    return os.path.join(directory, name + SUFFIX)
+    return inside(directory, name + SUFFIX)
 
 
 def names(directory=SAVED_DIR):
@@ -32,12 +33,14 @@ def read(name, directory=SAVED_DIR):
     """The saved description of topology `name` as a dict, or None when there is none."""
     file_path = path(name, directory)
     try:
-        with open(file_path, encoding="utf-8") as file:
-            text = file.read()
+        with open_trusted(file_path) as file:
+            text = file.read().decode("utf-8")
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ValidationError(f"saved description {file_path} cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"saved description {file_path} is not UTF-8 text (byte {exc.start})") from None
     try:
         content = json.loads(text)
     except ValueError as exc:
@@ -49,7 +52,9 @@ def read(name, directory=SAVED_DIR):
 
 def write(name, content, directory=SAVED_DIR):
     """Write the description so that a reader sees the old file or the new one, never a part."""
+    path(name, directory)  # a bad name is refused before the directory is made
     os.makedirs(directory, mode=0o700, exist_ok=True)
+    target = path(name, directory)  # and proven again now that the directory exists
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -58,7 +63,7 @@ def write(name, content, directory=SAVED_DIR):
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o600)
-        os.replace(temporary, path(name, directory))
+        os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)

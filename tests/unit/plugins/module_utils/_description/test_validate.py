@@ -129,3 +129,25 @@ def test_sysctl_key_refuses(key):
 @pytest.mark.parametrize("value, expected", [(1, "1"), (True, "1"), (False, "0"), ("4096 87380", "4096 87380")])
 def test_sysctl_value(value, expected):
     assert validate.sysctl_value("net.x", value) == expected
+
+
+@pytest.mark.parametrize("check", [validate.netns_name, validate.interface_name])
+@pytest.mark.parametrize("name, message", [
+    ("hx\na", "control or formatting characters (U+000A)"),
+    ("a\tb", "(U+0009)"),
+    ("ab\u202e", "(U+202E)"),  # right-to-left override: shows as another name
+    ("a\u2066b", "(U+2066)"),
+    ("\u200fa", "(U+200F)"),
+    ("-x", "must not start with '-'"),
+])
+def test_names_that_would_show_or_parse_as_something_else_are_refused(check, name, message):
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
+        check(name)
+
+
+@pytest.mark.parametrize("name", ["/tmp/x/victim", "../../../tmp/x/victim", "a b", "-lab", "lab\n"])
+def test_every_topology_name_is_file_safe_persistent_or_not(name):
+    from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
+
+    with pytest.raises(ValidationError, match="topology name"):
+        Topology.from_params({"name": name, "namespaces": [{"name": "red"}]})
