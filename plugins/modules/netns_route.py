@@ -39,6 +39,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  allow_host_network:
+    description:
+      - In the host's namespace, the route guard refuses to add, change or remove a default route
+        (of any routing table) or a route whose destination holds the gateway of a default route
+        or the address of the Ansible controller, since the host could lose its network.
+        V(true) does it anyway.
+      - Routes inside a namespace are never guarded.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.netns
@@ -112,6 +121,7 @@ def main():
             "metric": {"type": "int"},
             "netns": NETNS_OPTION,
             "state": STATE_OPTION,
+            "allow_host_network": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )

@@ -239,6 +239,53 @@ def test_the_guard_refuses_the_hosts_own_interfaces_and_allow_host_network_overr
         on(fleet, host, "ip", "link", "delete", "lntg0")
 
 
+def test_the_guard_covers_host_routes_alternative_names_and_policy_tables(fleet, tmp_path):
+    """Issue 22, items 2, 3 and 4, on a fake host: its default route via 198.18.100.1 on eth0, eth0
+    also named lntalt0, a default route of policy table 100 on a veth of its own, and its sshd on
+    port 22."""
+    host = fleet.hosts[1]
+    on(fleet, host, "ip", "link", "property", "add", "dev", "eth0", "altname", "lntalt0")
+    on(fleet, host, "ip", "link", "add", "lntg2", "type", "veth", "peer", "name", "lntg3")
+    on(fleet, host, "ip", "link", "set", "lntg2", "up")
+    on(fleet, host, "ip", "route", "add", "default", "dev", "lntg2", "table", "100")
+    on(fleet, host, "ip", "rule", "add", "fwmark", "7", "lookup", "100")
+    attacks = [
+        ("netns_route: {to: default, via: 198.18.100.1, state: absent}",
+         "refusing to delete the host's route to 0.0.0.0/0: it is the host's IPv4 default route"),
+        ("netns_route: {to: default, via: 198.18.100.9}", "refusing to change the host's route to 0.0.0.0/0"),
+        ("netns_route: {to: 198.18.100.1/32, interface: lntg2}",
+         "the host reaches the gateway of its default route (198.18.100.1) by it"),
+        ("netns_host_interface: {name: lntalt0, netns: lntguard}",
+         "refusing to move into a namespace interface 'lntalt0' (an alternative name of 'eth0')"),
+        ("netns_bridge: {name: lntbr9, ports: [lntalt0]}", "enslave to bridge 'lntbr9' the interface 'lntalt0'"),
+        ("netns_addr: {interface: lntg2, addresses: [198.18.122.1/24]}",
+         "it carries the host's IPv4 default route (routing table 100)"),
+        # item 4: a forward of the port the host's sshd listens on would cut Ansible off
+        ("netns_topology: {name: lntsteal, uplink_range: 198.19.201.0/24, namespaces: [{name: lntsteal, uplink: true}], "
+         "forwards: [{port: 22, namespace: lntsteal}]}",
+         "refusing to forward tcp port 22 (tcp/*:22 to lntsteal:22): a service of the host namespace listens on"),
+    ]
+    task = "- hosts: {host}\n  gather_facts: false\n  tasks:\n    - linuxnet.netns.{task}\n"
+    try:
+        made = playbook(fleet, tmp_path, task.format(host=host, task="netns: {name: lntguard}"))
+        assert made.returncode == 0, made.stdout[-3000:]
+        before = {**host_state(fleet, host), "policy": on(fleet, host, "ip", "route", "show", "table", "100")}
+        for attack, refusal in attacks:
+            refused = playbook(fleet, tmp_path, task.format(host=host, task=attack))
+            assert refused.returncode != 0 and refusal in refused.stdout, (attack, refused.stdout[-3000:])
+        assert {**host_state(fleet, host), "policy": on(fleet, host, "ip", "route", "show", "table", "100")} == before
+        allowed = playbook(fleet, tmp_path, task.format(
+            host=host, task="netns_route: {to: 198.18.100.1/32, interface: eth0, allow_host_network: true}"))
+        assert allowed.returncode == 0, allowed.stdout[-3000:]
+        assert "198.18.100.1 dev eth0" in on(fleet, host, "ip", "route", "show", "198.18.100.1/32")
+    finally:
+        on(fleet, host, "ip", "route", "del", "198.18.100.1/32", "dev", "eth0")
+        on(fleet, host, "ip", "rule", "del", "fwmark", "7", "lookup", "100")
+        on(fleet, host, "ip", "link", "delete", "lntg2")
+        on(fleet, host, "ip", "link", "property", "del", "dev", "eth0", "altname", "lntalt0")
+        on(fleet, host, "ip", "netns", "delete", "lntguard")
+
+
 def kernel_has_link_kind(kind):
     subprocess.run(["ip", "netns", "add", "lnt-kindprobe"], check=True)
     try:

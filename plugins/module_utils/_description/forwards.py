@@ -73,6 +73,7 @@ class Firewall:
     uplinks: tuple = ()  # the uplinks routed by this namespace
     forwards: tuple = ()  # (Forward, the namespace's uplink)
     state: str = PRESENT
+    allow_host_network: bool = False  # forwards may take ports the router's own services listen on
 
     @property
     def table(self):

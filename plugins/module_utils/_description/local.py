@@ -74,7 +74,7 @@ class LocalPart:
         return [Firewall(netns=router, owner=topology.owner, topology=topology.name, uplinks=tuple(uplinks),
                          forwards=tuple((forward, topology.uplinks[forward.netns]) for forward in topology.forwards
                                         if topology.uplinks[forward.netns] in uplinks),
-                         state=topology.state)
+                         state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"])
                 for router, uplinks in self._uplinks_by_router().items()]
 
     def recorded_sysctls(self):

@@ -130,6 +130,7 @@ class Route:
     metric: int = None  # None: the kernel's default for the family
     netns: str = None
     state: str = PRESENT
+    allow_host_network: bool = False  # past the guard of the host's own routes (see _reconcile/guard.py)
 
     @classmethod
     def from_params(cls, params):
@@ -146,6 +147,7 @@ class Route:
             metric=validate.metric(params.get("metric")),
             netns=validate.optional_netns_name(params.get("netns")),
             state=validate.state(params.get("state")),
+            allow_host_network=bool(params.get("allow_host_network")),
         )
         if route.state == PRESENT and via is None and route.interface is None:
             raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, or both")

@@ -15,7 +15,7 @@ import resource
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sysctl
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sockets, sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     LOOPBACK_INDEX,
@@ -132,6 +132,10 @@ class Kernel:
         """The host's address of the SSH connection the module runs under, from its environment."""
         return connection_address(os.environ)
 
+    def connection_peer(self):
+        """The controller's address of the SSH connection the module runs under, from its environment."""
+        return connection_address(os.environ, peer=True)
+
     def nftables(self, netns):
         return nftables.NftablesSession(self.handle(netns))
 
@@ -186,6 +190,10 @@ class Kernel:
     def write_sysctl(self, netns, key, value):
         sysctl.write(self.handle(netns), key, value)
 
+    def listening(self, netns):
+        """{(protocol, address, port)} the namespace's own services listen on."""
+        return sockets.listening(self.handle(netns))
+
     def socket(self, netns, family, kind, proto):
         return self.handle(netns).socket(family, kind, proto)
 
@@ -239,12 +247,13 @@ def _namespaces_open_at_once(open_files_limit):
     return max(16, (open_files_limit - FILES_SPARE) // FILES_PER_NAMESPACE)
 
 
-def connection_address(environ):
-    """The host's own address of the SSH connection this module runs under (None when local)."""
+def connection_address(environ, peer=False):
+    """The host's own address of the SSH connection this module runs under, or with peer the
+    controller's (None when local)."""
     fields = environ.get("SSH_CONNECTION", "").split()
     if len(fields) != 4:
         return None
     try:
-        return ipaddress.ip_address(fields[2].split("%")[0])
+        return ipaddress.ip_address(fields[0 if peer else 2].split("%")[0])
     except ValueError:
         return None

@@ -40,6 +40,7 @@ class LinkRecord:
     parent_index: int = None  # a macvlan's or ipvlan's parent, in the namespace parent_nsid names
     parent_nsid: int = None  # None: the parent is in the same namespace
     mode: int = None  # a macvlan's or ipvlan's mode, as the kernel numbers it
+    altnames: tuple = ()  # alternative names (ip link property add ... altname), by which it is found too
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class RouteRecord:
     oif: int
     metric: int
     proto: int
+    table: int = 254  # the main table
 
 
 class Attributes:
@@ -118,7 +120,12 @@ def link_from(msg):
         parent_index=attrs["IFLA_LINK"] if child else None,
         parent_nsid=attrs["IFLA_LINK_NETNSID"] if child else None,
         mode=mode,
+        altnames=_altnames(attrs["IFLA_PROP_LIST"]),
     )
+
+
+def _altnames(properties):
+    return tuple(value for name, value in (properties or {}).get("attrs", ()) if name == "IFLA_ALT_IFNAME")
 
 
 _CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN_MODE"}
@@ -161,4 +168,5 @@ def route_from(msg, attrs):
         oif=attrs["RTA_OIF"],
         metric=attrs["RTA_PRIORITY"] or 0,
         proto=msg["proto"],
+        table=attrs["RTA_TABLE"] or msg["table"],
     )

@@ -183,8 +183,8 @@ class NetlinkSession:
         return [messages.address_from(msg) for msg in replies if msg["index"] == index]
 
     @_read_without_collecting
-    def routes(self):
-        """Unicast routes of the main table, IPv4 and IPv6."""
+    def routes(self, all_tables=False):
+        """Unicast routes of the main table (of every table, with all_tables), IPv4 and IPv6."""
         result = []
         for family in (socket.AF_INET, socket.AF_INET6):
             with _request(f"list routes in {self.label}"):
@@ -192,7 +192,7 @@ class NetlinkSession:
             for msg in replies:
                 attrs = messages.Attributes(msg)
                 table = attrs["RTA_TABLE"] or msg["table"]
-                if table == netlink_plain.MAIN_TABLE and msg["type"] == netlink_plain.RTN_UNICAST:
+                if (all_tables or table == netlink_plain.MAIN_TABLE) and msg["type"] == netlink_plain.RTN_UNICAST:
                     result.append(messages.route_from(msg, attrs))
         return result
 

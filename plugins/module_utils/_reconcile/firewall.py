@@ -17,6 +17,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwar
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import where
 
 KIND = "nftables"
 
@@ -41,6 +42,8 @@ def plan_firewall(view, firewall, plan):
             plan.add(KIND, firewall.target, DELETE, _shown(current), None,
                      lambda: view.outside.apply_nftables(firewall.netns, delete))
         return
+    if exists and not firewall.allow_host_network:
+        _refuse_taken_ports(view, firewall)
     if exists:
         for warning in forwarding_blockers(view.outside.nftables_ruleset(firewall.netns), firewall.table):
             plan.warn(f"{firewall.target}: {warning}")
@@ -51,6 +54,26 @@ def plan_firewall(view, firewall, plan):
     plan.add(KIND, firewall.target, UPDATE if current is not None else CREATE, _shown(current), _shown(wanted),
              lambda: view.outside.apply_nftables(firewall.netns, delete + commands),
              undo.nftables(firewall.netns, TABLE_FAMILY, firewall.table, current))
+
+
+def _refuse_taken_ports(view, firewall):
+    """A forward of a port that a service of the router itself listens on would take that
+    service's connections: the host's SSH, and with it Ansible, for port 22."""
+    listening = view.outside.listening(firewall.netns)
+    for forward, _uplink in firewall.forwards:
+        for protocol, address, port in sorted(listening, key=str):
+            if (protocol, port) != (forward.protocol, forward.port):
+                continue
+            if forward.address is None or address.is_unspecified or address == forward.address:
+                raise ConflictError(
+                    f"{firewall.target}: refusing to forward {forward.protocol} port {forward.port} "
+                    f"({forward.label}): a service of {where(firewall.netns)} listens on "
+                    f"{_endpoint(address, port)}, and the forward would take its connections; forward another "
+                    f"port, or set allow_host_network: true to do it anyway")
+
+
+def _endpoint(address, port):
+    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
 
 
 def owned_by(listed, owner):

@@ -1,28 +1,35 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The guard for the host's own network: the interfaces that carry the host's default route or
-the address of the current Ansible connection are not moved, enslaved, re-addressed, taken over
-or removed unless the task says allow_host_network (force, deprecated, still does). Private to
-linuxnet.netns.
+"""The guard for the host's own network: the interfaces that carry a default route of the host
+(in any routing table, policy routing's too) or the address of the current Ansible connection
+are not moved, enslaved, re-addressed, taken over or removed, and the host's routes to its
+gateways and to the Ansible controller are not changed, unless the task says allow_host_network
+(force, deprecated, still passes for interfaces). Interfaces are compared by ifindex, so an
+alternative name (altname) is the interface it names. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import default_route_interface
+
+MAIN_TABLE = 254
 
 
 def protected_interfaces(view, connection=None):
-    """{interface name in the host namespace: what it carries that the host cannot lose}."""
+    """{ifindex of a host interface: what it carries that the host cannot lose}."""
     protected = {}
-    for version in (4, 6):
-        name = default_route_interface(view, None, version)
-        if name is not None:
-            protected.setdefault(name, f"the host's IPv{version} default route")
+    for route in sorted(_default_routes(view), key=lambda route: (route.table != MAIN_TABLE, route.metric or 0)):
+        if route.oif:
+            table = "" if route.table == MAIN_TABLE else f" (routing table {route.table})"
+            protected.setdefault(route.oif, f"the host's IPv{route.dst.version} default route{table}")
     if connection is not None:
-        for name in view.links(None):
-            if any(address.ip == connection for address in view.ip.addresses_of(None, name)):
-                protected[name] = f"the address of the current Ansible connection ({connection})"
+        for link in view.links(None).values():
+            if any(address.ip == connection for address in view.ip.addresses_of(None, link.name)):
+                protected[link.index] = f"the address of the current Ansible connection ({connection})"
     return protected
+
+
+def _default_routes(view):
+    return [route for route in view.ip.routes_of_every_table(None) if route.dst.prefixlen == 0]
 
 
 def require_unguarded(view, plan, netns, name, action, wanted):
@@ -30,12 +37,39 @@ def require_unguarded(view, plan, netns, name, action, wanted):
     `wanted` (a model) says allow_host_network; force still passes, with a deprecation warning."""
     if netns is not None or wanted.allow_host_network:
         return
-    reason = view.protected_interfaces().get(name)
+    link = view.link(None, name)
+    reason = view.protected_interfaces().get(link.index) if link is not None else None
     if reason is None:
         return
+    shown = f"{name!r}" if link.name == name else f"{name!r} (an alternative name of {link.name!r})"
     if wanted.force:
-        plan.deprecate(f"force: true let the task {action} interface {name!r}, which carries {reason}; passing "
+        plan.deprecate(f"force: true let the task {action} interface {shown}, which carries {reason}; passing "
                        f"the guard of the host's network with force is deprecated: set allow_host_network: true")
         return
-    raise ConflictError(f"refusing to {action} interface {name!r}: it carries {reason}, and the host could "
+    raise ConflictError(f"refusing to {action} interface {shown}: it carries {reason}, and the host could "
                         f"lose its network; set allow_host_network: true to do it anyway")
+
+
+def require_route_unguarded(view, route, action):
+    """Refuse `action` on a route of the host's that the host reaches a gateway of its default routes
+    (or the Ansible controller) by: a default route itself, or one whose destination holds a gateway
+    or the controller's address. Unless `route` (a model) says allow_host_network."""
+    if route.netns is not None or route.allow_host_network:
+        return
+    reason = None
+    if route.destination.prefixlen == 0:
+        reason = f"it is the host's IPv{route.destination.version} default route"
+    for address, what in _protected_addresses(view):
+        if reason is None and address.version == route.destination.version and address in route.destination:
+            reason = f"the host reaches {what} ({address}) by it"
+    if reason is not None:
+        raise ConflictError(f"refusing to {action} the host's route to {route.destination}: {reason}, and the host "
+                            f"could lose its network; set allow_host_network: true to do it anyway")
+
+
+def _protected_addresses(view):
+    found = [(route.gateway, "the gateway of its default route") for route in _default_routes(view) if route.gateway]
+    controller = view.controller_address()
+    if controller is not None:
+        found.append((controller, "the Ansible controller"))
+    return found

@@ -16,7 +16,8 @@ class IpView:
         self._view = view
         self._addresses = {}  # netns -> {ifindex: [ipaddress interface]}
         self._planned = {}  # (netns, name): the addresses the plan leaves on it
-        self._routes = {}  # netns -> [RouteRecord]
+        self._routes = {}  # netns -> [RouteRecord] of the main table
+        self._all_routes = {}  # netns -> [RouteRecord] of every table, for the guard
 
     def addresses_of(self, netns, name):
         """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""
@@ -53,6 +54,12 @@ class IpView:
             self._routes[netns] = self._view.kernel.netlink(netns).routes()
         return self._routes[netns]
 
+    def routes_of_every_table(self, netns):
+        """Unicast routes of every table (policy routing's too), as the kernel has them now."""
+        if netns not in self._all_routes:
+            self._all_routes[netns] = self._view.kernel.netlink(netns).routes(all_tables=True)
+        return self._all_routes[netns]
+
     def forget(self, netns, index=None):
         """Forget the addresses of one link (by ifindex) or, without one, all of `netns` and its routes."""
         if index is not None:
@@ -60,6 +67,7 @@ class IpView:
             return
         self._addresses.pop(netns, None)
         self._routes.pop(netns, None)
+        self._all_routes.pop(netns, None)
 
     # changes
     def change_addresses(self, netns, name, remove=(), add=(), nodad=False):
@@ -77,8 +85,12 @@ class IpView:
     def replace_route(self, netns, destination, via, interface, metric):
         oif = self._view.index_of(netns, interface) if interface is not None else None
         self._view.kernel.netlink(netns).replace_route(destination, via, oif, metric)
-        self._routes.pop(netns, None)
+        self._routes_changed(netns)
 
     def delete_route(self, netns, destination, metric, missing_ok=False):
         self._view.kernel.netlink(netns).delete_route(destination, metric, missing_ok=missing_ok)
+        self._routes_changed(netns)
+
+    def _routes_changed(self, netns):
         self._routes.pop(netns, None)
+        self._all_routes.pop(netns, None)

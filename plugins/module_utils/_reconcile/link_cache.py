@@ -21,6 +21,7 @@ class LinkCache:
         self._changed = set()  # (netns, name): changed since read, to be asked for again
         self._by_index = {}  # netns -> {ifindex: LinkRecord}, built from a dump when first asked
         self._alone = {}  # netns not dumped -> {name or ifindex: LinkRecord or None}
+        self._primary = {}  # netns dumped -> {alternative name: the link's name}
 
     def all(self, netns):
         """{name: LinkRecord} ({} for a namespace the plan creates and the kernel does not have yet)."""
@@ -28,6 +29,8 @@ class LinkCache:
             if self._not_made_yet(netns):
                 return {}
             self._dumped[netns] = {link.name: link for link in self._kernel.netlink(netns).links()}
+            self._primary[netns] = {alternative: link.name for link in self._dumped[netns].values()
+                                    for alternative in link.altnames}
             self._alone.pop(netns, None)
         return self._dumped[netns]
 
@@ -35,11 +38,13 @@ class LinkCache:
         return netns in self._dumped
 
     def named(self, netns, name):
-        """A leaf of a star has its veth and lo, and lo (by ioctl) needs no netlink message: decoding
-        messages is most of a no-change run, and lo was a third of them."""
+        """By its name or an alternative name (the kernel finds a link by either). A leaf of a star
+        has its veth and lo, and lo (by ioctl) needs no netlink message: decoding messages is most
+        of a no-change run, and lo was a third of them."""
         if netns not in self._dumped:
             return self._asked_alone(netns, name)
         links = self._dumped[netns]
+        name = self._primary[netns].get(name, name) if name not in links else name
         if (netns, name) in self._changed:
             self._changed.discard((netns, name))
             fresh = self._kernel.netlink(netns).link_named(name)
@@ -91,4 +96,5 @@ class LinkCache:
         self._dumped.pop(netns, None)
         self._by_index.pop(netns, None)
         self._alone.pop(netns, None)
+        self._primary.pop(netns, None)
         self._changed = {(ns, name) for ns, name in self._changed if ns != netns}

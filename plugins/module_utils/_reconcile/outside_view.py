@@ -16,6 +16,7 @@ class OutsideView:
     def __init__(self, kernel):
         self._kernel = kernel
         self._rulesets = {}  # netns -> its nftables ruleset, as listed
+        self._listening = {}  # netns -> {(protocol, address, port)} its own services listen on
 
     # sysctls
     def sysctl_known(self, key):
@@ -26,6 +27,12 @@ class OutsideView:
 
     def write_sysctl(self, netns, key, value):
         self._kernel.write_sysctl(netns, key, value)
+
+    def listening(self, netns):
+        """The sockets the namespace's own services listen on, read once per run."""
+        if netns not in self._listening:
+            self._listening[netns] = self._kernel.listening(netns)
+        return self._listening[netns]
 
     # nftables
     def nftables_available(self):

@@ -9,6 +9,7 @@ interface for the same destination is corrected in place with a replace, never d
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_route_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
 
@@ -22,6 +23,7 @@ def plan_route(view, route, plan):
     current = _find(view, route)
     if route.state == ABSENT:
         if current is not None:
+            require_route_unguarded(view, route, "delete")
             plan.add(KIND, route.target, DELETE, _describe(view, route, current), None, lambda: _delete(view, route))
         return
     if route.interface is not None:
@@ -39,6 +41,7 @@ def plan_route(view, route, plan):
         before["interface"] = None  # the kernel picks the interface; only compare what was asked
     if before == wanted:
         return
+    require_route_unguarded(view, route, "change" if before is not None else "add")
     action = CREATE if before is None else UPDATE
     plan.add(KIND, route.target, action, before, wanted, lambda: _replace(view, route),
              undo.route(route.netns, route.destination, route.effective_metric, before))

@@ -176,6 +176,10 @@ class KernelView:
         if link is not None and link.kind != "bridge":
             raise ConflictError(f"interface {name!r} in {where(netns)} is a {link.kind}, not a bridge")
 
+    def controller_address(self):
+        """The address of the Ansible controller this module runs for (None when local)."""
+        return self.kernel.connection_peer()
+
     def protected_interfaces(self):
         """The host interfaces the guard protects, read once per run (see guard.py)."""
         if self._protected is None:

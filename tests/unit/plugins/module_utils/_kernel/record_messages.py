@@ -4,7 +4,8 @@ when a decoder learns a new attribute:
     PYTHONPATH=<dir holding ansible_collections> python tests/unit/plugins/module_utils/_kernel/record_messages.py
 
 It builds two throwaway namespaces (lntrec1, lntrec2) with a veth pair across them, a bridge with
-STP, a vxlan without learning, a macvlan, addresses and a route, dumps their links, addresses and
+STP and an alternative name, a vxlan without learning, a macvlan, addresses, a route and a
+default route in policy table 100, dumps their links, addresses and
 routes through the plain netlink socket, and writes every datagram the kernel sent, as hex, to
 messages.json beside this file. The namespaces are removed afterwards, also on failure.
 """
@@ -29,6 +30,8 @@ SETUP = [
     "ip -n lntrec1 address add 198.18.0.1/24 dev br0",
     "ip -n lntrec1 address add 2001:db8::1/64 dev br0 nodad",
     "ip -n lntrec1 route add 198.19.0.0/24 via 198.18.0.254 metric 50",
+    "ip -n lntrec1 route add default via 198.18.0.253 table 100",
+    "ip -n lntrec1 link property add dev br0 altname lntrec-bridge-alt",
 ]
 
 
@@ -51,7 +54,7 @@ def main():
                               ("links2", lambda: kernel.netlink("lntrec2").links()),
                               ("addresses", lambda: kernel.netlink("lntrec1").addresses(
                                   kernel.netlink("lntrec1").link_named("br0").index)),
-                              ("routes", lambda: kernel.netlink("lntrec1").routes())):
+                              ("routes", lambda: kernel.netlink("lntrec1").routes(all_tables=True))):
                 read()  # a first read may also record a lookup; the last datagrams are the dump's
                 into.clear()
                 read()

@@ -43,9 +43,10 @@ def test_lo_has_no_kind_in_its_message_and_is_named_loopback():
     assert lo.kind == "loopback" and lo.index == 1 and lo.mtu == 65536
 
 
-def test_a_bridge_reports_its_stp_state():
+def test_a_bridge_reports_its_stp_state_and_alternative_names():
     bridge = links("links1")["br0"]
     assert bridge.kind == "bridge" and bridge.stp is True and bridge.up
+    assert bridge.altnames == ("lntrec-bridge-alt",) and links("links1")["eth0"].altnames == ()
 
 
 def test_a_vxlan_reports_its_vni_addresses_port_and_learning():
@@ -71,19 +72,20 @@ def test_addresses_of_both_versions_with_their_prefix():
     assert {ipaddress.ip_interface("198.18.0.1/24"), ipaddress.ip_interface("2001:db8::1/64")} <= found
 
 
-@pytest.mark.parametrize("destination, gateway, metric", [
-    ("198.19.0.0/24", "198.18.0.254", 50),
-    ("198.18.0.0/24", None, 0),
-    ("2001:db8::/64", None, 256),
+@pytest.mark.parametrize("destination, gateway, metric, table", [
+    ("198.19.0.0/24", "198.18.0.254", 50, MAIN_TABLE),
+    ("198.18.0.0/24", None, 0, MAIN_TABLE),
+    ("2001:db8::/64", None, 256, MAIN_TABLE),
+    ("0.0.0.0/0", "198.18.0.253", 0, 100),
 ])
-def test_routes_of_the_main_table(destination, gateway, metric):
+def test_unicast_routes_with_their_table(destination, gateway, metric, table):
     routes = []
     for msg in replies("routes", RTM_NEWROUTE):
         attrs = messages.Attributes(msg)
-        if (attrs["RTA_TABLE"] or msg["table"]) == MAIN_TABLE and msg["type"] == RTN_UNICAST:
+        if msg["type"] == RTN_UNICAST:
             routes.append(messages.route_from(msg, attrs))
     route = next(route for route in routes if route.dst == ipaddress.ip_network(destination))
-    assert route.gateway == (ipaddress.ip_address(gateway) if gateway else None)
+    assert route.gateway == (ipaddress.ip_address(gateway) if gateway else None) and route.table == table
     assert route.metric == metric and route.oif == links("links1")["br0"].index
 
 

@@ -56,7 +56,8 @@ class FakeNamespace:
         return index
 
     def by_name(self, name):
-        return next((link for link in self.links.values() if link["name"] == name), None)
+        """By name or alternative name, as the kernel finds a link."""
+        return next((link for link in self.links.values() if name in (link["name"], *link.get("altnames", ()))), None)
 
 
 class FakeKernel:
@@ -72,9 +73,11 @@ class FakeKernel:
         self.owner_records = {}  # what create_namespace records; namespaces added by hand have none
         self.entered = []  # every namespace a netlink session was asked for, in order
         self.connection = None  # the host's address of the SSH connection the module runs under
+        self.controller = None  # the controller's address of that connection
         self.records = {}  # (kind, json of key) -> record
         self.nft_tables = {}  # (netns, family, name) -> listed objects, as the kernel lists them
         self.nft_installed = True
+        self.listening_sockets = {}  # netns -> {(protocol, ipaddress address, port)}
 
     # building a starting state
     def add_namespace(self, name, owner=None, lo_up=True):
@@ -173,6 +176,9 @@ class FakeKernel:
     def connection_address(self):
         return self.connection
 
+    def connection_peer(self):
+        return self.controller
+
     def record(self, kind, key):
         return self.records.get((kind, json.dumps(key)))
 
@@ -192,6 +198,9 @@ class FakeKernel:
 
     def append_record_line(self, kind, key, entry):
         self.records.setdefault((kind, json.dumps(key)), []).append(json.loads(json.dumps(entry)))
+
+    def listening(self, netns):
+        return set(self.listening_sockets.get(netns, ()))
 
     def nftables_available(self):
         return self.nft_installed
@@ -255,7 +264,8 @@ class FakeNetlink:
                           alias=link["alias"], vxlan=vxlan, txqueuelen=link["txqueuelen"],
                           tx_queues=link["tx_queues"], rx_queues=link["tx_queues"],
                           gso_max_size=link["gso_max_size"], gro_max_size=link["gro_max_size"],
-                          parent_index=parent_index, parent_nsid=parent_nsid, mode=link.get("mode"))
+                          parent_index=parent_index, parent_nsid=parent_nsid, mode=link.get("mode"),
+                          altnames=link.get("altnames", ()))
 
     def _index(self, index, name):
         if index not in self._space.links:
@@ -269,8 +279,8 @@ class FakeNetlink:
     def addresses(self, index):
         return [AddressRecord(index=i, interface=interface) for i, interface in self._space.addresses if i == index]
 
-    def routes(self):
-        return list(self._space.routes)
+    def routes(self, all_tables=False):
+        return [route for route in self._space.routes if all_tables or route.table == 254]
 
     def netnsid_of(self, other):
         return self.kernel.nsid(self.netns, other.netns)
