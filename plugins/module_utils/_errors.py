@@ -6,6 +6,9 @@
 Every message is meant for the user as it stands: the module turns it into ``msg``.
 """
 
+import errno
+import os
+
 
 class NetnsError(Exception):
     """Base class: a failure the user can act on."""
@@ -29,3 +32,11 @@ class KernelError(NetnsError):
 
 class AlreadyExists(KernelError):
     """The object appeared between our look and our create, typically made by a concurrent run."""
+
+
+def os_error_message(exc):
+    """What a refused system call means, naming the file it was about (no space left, read-only)."""
+    about = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.EPERM, errno.EACCES) and os.geteuid() != 0:
+        return f"permission denied{about}: managing network namespaces needs root"
+    return f"{exc.strerror or exc}{about}"

@@ -9,7 +9,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, os_error_message
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import HAS_PYROUTE2, PYROUTE2_IMPORT_ERROR
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
@@ -95,6 +95,8 @@ def _guarded(module, function, plan):
             return function(KernelView(kernel))
     except NetnsError as exc:
         module.fail_json(msg=str(exc), **getattr(exc, "result", {}), **_applied(plan))
+    except OSError as exc:  # the file system or the kernel refused outside a netlink request
+        module.fail_json(msg=os_error_message(exc), **getattr(exc, "result", {}), **_applied(plan))
     except Exception as exc:  # a bug or an unforeseen kernel answer: say so, keep the traceback
         module.fail_json(msg=f"unexpected error: {exc}", exception=traceback.format_exc(), **getattr(exc, "result", {}),
                          **_applied(plan))

@@ -15,7 +15,7 @@ something differs, 2 on failure. The same module_utils as the modules, through t
 import argparse
 import sys
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, os_error_message
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
@@ -50,5 +50,8 @@ def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
                 out.write(f"verified: {verification['probes']} probes answered\n")
     except NetnsError as exc:
         err.write(f"linuxnet-netns {args.action} {args.name}: {exc}\n")
+        return FAILED
+    except OSError as exc:
+        err.write(f"linuxnet-netns {args.action} {args.name}: {os_error_message(exc)}\n")
         return FAILED
     return OK

@@ -192,11 +192,11 @@ def sysctl_value(key, value):
 
 
 def integer(value, what, minimum=None):
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise ValidationError(f"{what} {value!r} must be an integer")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{what} {value!r} must be an integer") from None
     if minimum is not None and number < minimum:
         raise ValidationError(f"{what} {value!r} must be at least {minimum}")

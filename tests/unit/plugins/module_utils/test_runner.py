@@ -132,3 +132,23 @@ def test_a_report_changes_nothing(kernel):
     with pytest.raises(Exited) as exited:
         _runner.report(module, lambda view, params: {"exists": view.namespace_exists(params["name"])})
     assert exited.value.result == {"changed": False, "exists": False}
+
+
+@pytest.mark.parametrize("root, failure, message", [
+    (True, OSError(28, "No space left on device", "/etc/linuxnet-netns/topologies/lab.json"),
+     "No space left on device (/etc/linuxnet-netns/topologies/lab.json)"),
+    (True, OSError(30, "Read-only file system", "/etc/linuxnet-netns/topologies"),
+     "Read-only file system (/etc/linuxnet-netns/topologies)"),
+    (False, PermissionError(13, "Permission denied", "/run/netns"),
+     "permission denied (/run/netns): managing network namespaces needs root"),
+])
+def test_a_refused_system_call_names_its_file_and_reason(kernel, monkeypatch, root, failure, message):
+    from ansible_collections.linuxnet.netns.plugins.module_utils import _errors
+
+    monkeypatch.setattr(_errors.os, "geteuid", lambda: 0 if root else 1000)
+
+    def refused(view, desired, plan):
+        plan.add("saved", "saved description lab", "create", None, {}, lambda: (_ for _ in ()).throw(failure))
+
+    _module, exited = run({"name": "lntr"}, plan_with=refused)
+    assert exited.failed and exited.result["msg"] == message and "exception" not in exited.result

@@ -63,3 +63,19 @@ def test_a_missing_or_corrupt_saved_file_fails_clearly_and_changes_nothing():
 def test_a_name_that_is_not_file_safe_is_refused():
     status, _lines, err = run(FakeKernel(), "check", "../etc/passwd")
     assert status == 2 and "topology name '../etc/passwd' must be 1 to 64 letters" in err
+
+
+def test_a_refused_system_call_fails_with_exit_2_and_the_file_it_was_about(monkeypatch):
+    kernel = saved_kernel()
+
+    def full(self, netns, loopback_alias=None):
+        raise OSError(28, "No space left on device", "/run/netns/s-1")
+
+    monkeypatch.setattr(FakeKernel, "create_namespace", full)
+    status, _lines, err = run(kernel, "apply", "lab")
+    assert status == 2 and err == "linuxnet-netns apply lab: No space left on device (/run/netns/s-1)\n"
+
+
+def test_a_name_that_leaves_the_directory_fails_with_exit_2():
+    status, _lines, err = run(saved_kernel(), "apply", "../../tmp/x")
+    assert status == 2 and "topology name '../../tmp/x' must be 1 to 64 letters" in err

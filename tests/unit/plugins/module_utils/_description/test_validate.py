@@ -151,3 +151,13 @@ def test_every_topology_name_is_file_safe_persistent_or_not(name):
 
     with pytest.raises(ValidationError, match="topology name"):
         Topology.from_params({"name": name, "namespaces": [{"name": "red"}]})
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1500.5, "1e400", True])
+def test_an_mtu_that_is_no_whole_number_is_refused_by_value(value):
+    with pytest.raises(ValidationError, match="mtu .* must be an integer"):
+        validate.mtu(value)
+
+
+def test_a_whole_float_is_an_integer():
+    assert validate.mtu(1500.0) == 1500
