@@ -240,13 +240,14 @@ def test_the_guard_refuses_the_hosts_own_interfaces_and_allow_host_network_overr
 
 
 def test_the_guard_covers_host_routes_alternative_names_and_policy_tables(fleet, tmp_path):
-    """Issue 22, items 2, 3 and 4, on a fake host: its default route via 198.18.100.1 on eth0, eth0
+    """Issue 22, items 2, 3, 4 and 6, on a fake host: its default route via 198.18.100.1 on eth0, eth0
     also named lntalt0, a default route of policy table 100 on a veth of its own, and its sshd on
     port 22."""
     host = fleet.hosts[1]
     on(fleet, host, "ip", "link", "property", "add", "dev", "eth0", "altname", "lntalt0")
     on(fleet, host, "ip", "link", "add", "lntg2", "type", "veth", "peer", "name", "lntg3")
     on(fleet, host, "ip", "link", "set", "lntg2", "up")
+    on(fleet, host, "ip", "link", "add", "lntg4", "type", "veth", "peer", "name", "lntg5")
     on(fleet, host, "ip", "route", "add", "default", "dev", "lntg2", "table", "100")
     on(fleet, host, "ip", "rule", "add", "fwmark", "7", "lookup", "100")
     attacks = [
@@ -260,6 +261,11 @@ def test_the_guard_covers_host_routes_alternative_names_and_policy_tables(fleet,
         ("netns_bridge: {name: lntbr9, ports: [lntalt0]}", "enslave to bridge 'lntbr9' the interface 'lntalt0'"),
         ("netns_addr: {interface: lntg2, addresses: [198.18.122.1/24]}",
          "it carries the host's IPv4 default route (routing table 100)"),
+        # item 6: an address the host's gateway or the host itself has
+        ("netns_addr: {interface: lntg4, addresses: [198.18.100.1/24]}",
+         "refusing to add 198.18.100.1/24: 198.18.100.1 is the gateway of the host's default route"),
+        (f"netns_addr: {{interface: lntg4, addresses: [{fleet.address(host)}/24]}}",
+         f"{fleet.address(host)} is the host's own address on 'eth0'"),
         # item 4: a forward of the port the host's sshd listens on would cut Ansible off
         ("netns_topology: {name: lntsteal, uplink_range: 198.19.201.0/24, namespaces: [{name: lntsteal, uplink: true}], "
          "forwards: [{port: 22, namespace: lntsteal}]}",
@@ -282,6 +288,7 @@ def test_the_guard_covers_host_routes_alternative_names_and_policy_tables(fleet,
         on(fleet, host, "ip", "route", "del", "198.18.100.1/32", "dev", "eth0")
         on(fleet, host, "ip", "rule", "del", "fwmark", "7", "lookup", "100")
         on(fleet, host, "ip", "link", "delete", "lntg2")
+        on(fleet, host, "ip", "link", "delete", "lntg4")
         on(fleet, host, "ip", "link", "property", "del", "dev", "eth0", "altname", "lntalt0")
         on(fleet, host, "ip", "netns", "delete", "lntguard")
 

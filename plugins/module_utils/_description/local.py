@@ -93,7 +93,7 @@ class LocalPart:
                 sets.append(AddressSet(name, addresses, netns, nodad=True, **topology.guard_passes))
         for (netns, name), addresses in topology.host_interface_addresses.items():
             if addresses and self._namespace_here(netns):
-                sets.append(AddressSet(name, addresses, netns, nodad=True))
+                sets.append(AddressSet(name, addresses, netns, nodad=True, on_host_lan=True, **topology.guard_passes))
         return sets
 
     def _end_here(self, link, end):

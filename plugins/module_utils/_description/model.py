@@ -103,6 +103,7 @@ class AddressSet:
     nodad: bool = False
     allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
     force: bool = False  # deprecated for the guard: allow_host_network
+    on_host_lan: bool = False  # a macvlan's, ipvlan's or moved interface's: it shares the host's LAN
 
     @classmethod
     def from_params(cls, params):

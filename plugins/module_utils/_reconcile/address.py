@@ -7,7 +7,7 @@ Listed order is kept when adding, because the first address of a subnet becomes 
 (source) address; comparison itself ignores order.
 """
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unclaimed, require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
@@ -26,6 +26,8 @@ def plan_addresses(view, wanted, plan):
     if to_remove or to_add:
         if not view.is_new_link(wanted.netns, wanted.interface):
             require_unguarded(view, plan, wanted.netns, wanted.interface, "re-address", wanted)
+        if wanted.netns is None or wanted.on_host_lan:
+            require_unclaimed(view, wanted, to_add)
         action = CREATE if not _listed(current) else DELETE if not _listed(after) else UPDATE
         plan.add(
             KIND, wanted.target, action,

@@ -67,8 +67,31 @@ def require_route_unguarded(view, route, action):
                             f"could lose its network; set allow_host_network: true to do it anyway")
 
 
+def require_unclaimed(view, wanted, addresses):
+    """Refuse to give an interface on the host (or on the host's LAN: a macvlan, an ipvlan, a moved
+    interface) an address that another interface of the host has, or that is the gateway of one
+    of its default routes: two hosts answering for one address is a collision on the LAN."""
+    if wanted.allow_host_network or not addresses:
+        return
+    taken = {gateway: "the gateway of the host's default route" for gateway in _gateways(view)}
+    for link in view.links(None).values():
+        if wanted.netns is None and link.name == wanted.interface:
+            continue
+        for address in view.ip.addresses_of(None, link.name):
+            taken.setdefault(address.ip, f"the host's own address on {link.name!r}")
+    for address in addresses:
+        if address.ip in taken:
+            raise ConflictError(f"{wanted.target}: refusing to add {address}: {address.ip} is {taken[address.ip]}, "
+                                f"and two interfaces answering for it would collide; set allow_host_network: true "
+                                f"to do it anyway")
+
+
+def _gateways(view):
+    return [route.gateway for route in _default_routes(view) if route.gateway]
+
+
 def _protected_addresses(view):
-    found = [(route.gateway, "the gateway of its default route") for route in _default_routes(view) if route.gateway]
+    found = [(gateway, "the gateway of its default route") for gateway in _gateways(view)]
     controller = view.controller_address()
     if controller is not None:
         found.append((controller, "the Ansible controller"))

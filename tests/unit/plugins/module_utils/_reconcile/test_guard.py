@@ -126,3 +126,27 @@ def test_listening_sockets_are_read_from_the_kernels_tables():
     assert parse(tables, "little") == {("tcp", ipaddress.ip_address("0.0.0.0"), 22),
                                        ("tcp", ipaddress.ip_address("::1"), 80),
                                        ("udp", ipaddress.ip_address("198.18.0.10"), 53)}
+
+
+@pytest.mark.parametrize("netns, on_host_lan, address, message", [
+    (None, False, "198.18.200.1/24", "198.18.200.1 is the gateway of the host's default route"),
+    (None, False, "198.18.200.5/24", "198.18.200.5 is the host's own address on 'eth0'"),
+    ("red", True, "198.18.200.5/24", "198.18.200.5 is the host's own address on 'eth0'"),
+])
+def test_an_address_the_host_or_its_gateway_already_has_is_refused_on_the_host_and_its_lan(
+        kernel, netns, on_host_lan, address, message):
+    space = kernel.namespaces[netns]
+    if space.by_name("lan0") is None:
+        space.add_link("lan0", "macvlan", up=True)
+    wanted = AddressSet("lan0", (ipaddress.ip_interface(address),), netns=netns, on_host_lan=on_host_lan)
+    with pytest.raises(ConflictError, match=f"refusing to add {address}: {message}"):
+        planned(kernel, plan_addresses, wanted)
+    passed = AddressSet("lan0", (ipaddress.ip_interface(address),), netns=netns, on_host_lan=on_host_lan,
+                        allow_host_network=True)
+    assert planned(kernel, plan_addresses, passed).changed
+
+
+def test_an_isolated_namespace_may_reuse_an_address_of_the_host(kernel):
+    kernel.namespaces["red"].add_link("eth0", "veth", up=True)
+    assert planned(kernel, plan_addresses, AddressSet("eth0", (ipaddress.ip_interface("198.18.200.5/24"),),
+                                                      netns="red")).changed
