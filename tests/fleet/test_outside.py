@@ -140,6 +140,16 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
         assert from_v6_internet.stdout.strip() == INTERNET_V6, from_v6_internet.stdout + from_v6_internet.stderr
         assert client(fleet, host, None, fleet.address(host), SERVICE_PORT) == fleet.address(host)
 
+        # the LAN routes to the uplink's subnet through the host: a port never forwarded does not answer
+        # (issue 22, item 5), though the forward above still does
+        route = ["198.18.110.0/30", "via", fleet.address(host)]
+        assert fleet.controller_command(["ip", "route", "add", *route]).returncode == 0
+        try:
+            direct = fleet.controller_command(["python3", str(fleet.work / "client.py"), "198.18.110.2", "80"])
+            assert direct.returncode != 0 and "timed out" in direct.stderr, direct.stdout + direct.stderr
+        finally:
+            fleet.controller_command(["ip", "route", "del", *route])
+
         # netns_info reports the uplink, the owned table, its masquerades and the forward
         info = reported(fleet, tmp_path, host, ["web"])
         uplink = info["namespaces"]["web"]["uplink"]

@@ -81,7 +81,8 @@ class Firewall:
 
     @property
     def wanted(self):
-        return self.state == PRESENT and bool(self.forwards or any(uplink.nat for uplink in self.uplinks))
+        return self.state == PRESENT and bool(self.forwards or any(uplink.nat or not uplink.inbound
+                                                                  for uplink in self.uplinks))
 
     @property
     def target(self):
@@ -96,6 +97,7 @@ class Firewall:
             {"name": "postrouting", "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"},
             {"name": "prerouting", "type": "nat", "hook": "prerouting", "prio": -100, "policy": "accept"},
             {"name": "output", "type": "nat", "hook": "output", "prio": -100, "policy": "accept"},
+            {"name": "forward", "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"},
         ]
         commands = [{"add": {"table": {"family": TABLE_FAMILY, "name": self.table}}}]
         commands += [{"add": {"chain": {"family": TABLE_FAMILY, "table": self.table, **chain}}} for chain in chains]
@@ -107,6 +109,7 @@ class Firewall:
                     rules.append(("postrouting", [_match(_payload(_ip(network.version), "saddr"), _prefix(network)),
                                                   _match({"meta": {"key": "oifname"}}, egress),
                                                   {"masquerade": None}], f"uplink {uplink.netns}"))
+        rules += self._inbound_rules()
         for forward, uplink in self.forwards:
             for version in _forward_versions(forward, uplink):
                 statements = _forward_statements(forward, uplink, version)
@@ -115,6 +118,30 @@ class Firewall:
         commands += [{"add": {"rule": {**table, "chain": chain, "expr": expr, "comment": comment}}}
                      for chain, expr, comment in rules]
         return commands
+
+
+    def _inbound_rules(self):
+        """Traffic routed into a namespace through its uplink: replies, forwarded ports and what
+        the topology's other uplinked namespaces send get in; anything else is dropped (the host's
+        LAN would otherwise reach every port of the namespace), unless the uplink says inbound."""
+        own = {"set": sorted(uplink.interface for uplink in self.uplinks)}
+        rules = []
+        for uplink in self.uplinks:
+            if uplink.inbound:
+                continue
+            into = _match({"meta": {"key": "oifname"}}, uplink.interface)
+            comment = f"uplink {uplink.netns}: in"
+            rules += [
+                ("forward", [into, _flags("state", ["established", "related"]), {"accept": None}], comment),
+                ("forward", [into, _flags("status", ["dnat"]), {"accept": None}], comment),
+                ("forward", [into, _match({"meta": {"key": "iifname"}}, own), {"accept": None}], comment),
+                ("forward", [into, {"drop": None}], comment),
+            ]
+        return rules
+
+
+def _flags(key, names):
+    return {"match": {"op": "in", "left": {"ct": {"key": key}}, "right": names}}
 
 
 def table_name(topology):

@@ -24,7 +24,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, marker, where
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
-UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe"}
+UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe", "inbound"}
 UPLINK_INNER_NAME = "uplink"  # the namespace's end; the router's end is named after the namespace
 DEFAULT_UPLINK_RANGE = "100.64.0.0/10"  # RFC 6598 shared address space: meant for NAT, rarely routed on a site
 UPLINK_PREFIX = 30
@@ -42,6 +42,7 @@ class Uplink:
     egress: str = None  # None: the interface of the router's default route, read when planning
     inner: str = UPLINK_INNER_NAME
     probe: object = None  # an outside address verification pings from the namespace
+    inbound: bool = False  # True: anything routed to the namespace is let in, not only forwards and replies
 
     @classmethod
     def from_params(cls, netns, params, topology_name, uplink_range=DEFAULT_UPLINK_RANGE):
@@ -66,7 +67,8 @@ class Uplink:
         probe = params.get("probe")
         return cls(netns=netns, interface=router_interface_name(netns), router_addresses=router_addresses,
                    addresses=addresses, router=router, nat=_boolean(params.get("nat", True), "uplink nat"),
-                   egress=egress, probe=validate.ip_address(probe, "uplink probe") if probe is not None else None)
+                   egress=egress, probe=validate.ip_address(probe, "uplink probe") if probe is not None else None,
+                   inbound=_boolean(params.get("inbound", False), "uplink inbound"))
 
     def gateways(self):
         """{IP version: the router's address} that the namespace's default routes go through."""

@@ -67,8 +67,22 @@ def test_an_uplink_is_built_in_order_then_left_alone(kernel):
     owner, *others = rules(kernel)
     assert owner["chain"] == "owner" and owner["comment"] == "linuxnet.netns:lab"
     assert {rule["comment"] for rule in others} == {
-        "uplink web", "uplink api", "forward tcp/*:8080 to web:80 from outside", "forward tcp/*:8080 to web:80 from this host"}
+        "uplink web", "uplink api", "forward tcp/*:8080 to web:80 from outside", "forward tcp/*:8080 to web:80 from this host",
+        "uplink web: in", "uplink api: in"}
     assert not planned(kernel, plan_topology, topology()).changed
+
+
+def test_traffic_into_an_uplinked_namespace_is_dropped_but_for_replies_forwards_and_its_neighbours(kernel):
+    converged(kernel, plan_topology, topology())
+    inbound = [rule["expr"] for rule in rules(kernel) if rule["chain"] == "forward"]
+    into_web = [expr for expr in inbound if expr[0]["match"]["right"] == "up-web"]
+    assert [expr[-1] for expr in into_web] == [{"accept": None}] * 3 + [{"drop": None}]
+    assert into_web[0][1]["match"]["right"] == ["established", "related"] and into_web[1][1]["match"]["right"] == ["dnat"]
+    assert into_web[2][1]["match"]["right"] == {"set": ["up-api", "up-web"]}
+    opened = topology(namespaces=[{"name": "web", "uplink": {"addresses": ["198.18.110.1/30", "198.18.110.2/30"],
+                                                             "inbound": True}}, {"name": "api", "uplink": True}])
+    converged(kernel, plan_topology, opened)
+    assert {rule["comment"] for rule in rules(kernel) if rule["chain"] == "forward"} == {"uplink api: in"}
 
 
 def test_absent_puts_forwarding_back_and_removes_the_table(kernel):
