@@ -51,8 +51,11 @@ options:
         the host's default route), C(addresses) (two entries - the host end's address or list of
         addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only),
         C(router) (a namespace that routes for this one instead of the host; the uplink's host end,
-        forwarding and rules are then in that namespace) and C(probe) (an address beyond the host
-        that O(verify) pings from the namespace).
+        forwarding and rules are then in that namespace), C(probe) (an address beyond the host
+        that O(verify) pings from the namespace) and C(inbound) (default V(false) - traffic routed
+        into the namespace through its uplink, from the host's LAN for instance, is dropped but for
+        replies, the ports of O(forwards) and what the topology's other uplinked namespaces send;
+        V(true) lets everything routed to it in).
       - An IPv6 uplink (IPv6 addresses in C(addresses)) is masqueraded too, since a routed prefix
         needs the upstream router to route it to this host; it turns on
         C(net.ipv6.conf.all.forwarding), which stops the host taking router advertisements on
@@ -105,7 +108,10 @@ options:
         O(verify) opens a TCP connection to the forward - to C(address), or the host's egress
         address; the service in the namespace must be listening).
       - Reachable from outside the host and from the host itself, over IPv4 and, when the
-        namespace's uplink has IPv6, IPv6.
+        namespace's uplink has IPv6, IPv6. Without C(address), on every address of the host.
+      - A forward of a port that a service of the router (the host, or the uplink's C(router))
+        listens on is refused before any change, since it would take that service's connections -
+        port 22 would cut off SSH, and Ansible with it; O(allow_host_network=true) does it anyway.
     type: list
     elements: dict
     default: []
