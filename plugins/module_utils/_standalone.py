@@ -38,6 +38,7 @@ def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
         with kernel() as opened:
             view = KernelView(opened)
             topology = saved_topology(view, args.name, ABSENT if args.action == "destroy" else PRESENT)
+            view.assume_protected(topology.guarded_when_saved)
             plan = Plan()
             plan_topology(view, topology, plan)
             for change in plan.changes:

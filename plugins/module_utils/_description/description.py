@@ -10,6 +10,7 @@ The entries stay plain data here; topology.py parses them into models.
 
 from dataclasses import dataclass, field
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import merge
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
     DEFAULT_BUSY_POLICY,
@@ -19,7 +20,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 # The keys of a saved description, and its format's version.
 SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet",
-              "link_defaults", "profile", "forwards", "uplink_range"}
+              "link_defaults", "profile", "forwards", "uplink_range", "allow_host_network", "guarded"}
 SAVED_FORMAT = 1
 
 
@@ -44,6 +45,7 @@ class Description:
     force: bool = False  # the deprecated way past the guard: allow_host_network, with a deprecation warning
     rollback: bool = False  # a failed apply undoes what it changed (see _reconcile/rollback.py)
     from_saved_file: bool = False  # read by the standalone command, which never changes the file
+    guarded: tuple = ()  # host interfaces the guard protected when the description was saved
 
     @classmethod
     def from_params(cls, params):
@@ -72,7 +74,10 @@ class Description:
                    forwards=content.get("forwards"), state=state, when_busy=content.get("when_busy"), name=name,
                    verify=bool(content.get("verify")), persistent=True, host=content.get("host"),
                    fleet=content.get("fleet"), link_defaults=content.get("link_defaults"),
-                   profile=content.get("profile"), uplink_range=content.get("uplink_range"), from_saved_file=True)
+                   profile=content.get("profile"), uplink_range=content.get("uplink_range"), from_saved_file=True,
+                   allow_host_network=content.get("allow_host_network") is True,
+                   guarded=tuple(validate.interface_name(name, f"{where}: guarded interface")
+                                 for name in _listed(content.get("guarded"), f"{where}: guarded")))
 
     def saved_form(self):
         """What is saved for the standalone command: the expanded description and how to apply it."""
@@ -82,9 +87,18 @@ class Description:
         if self.host is not None:  # this host's part of a fleet, with the underlay of its tunnels
             saved.update(host=self.host, fleet=self.fleet)
         optional = {"profile": self.profile, "link_defaults": self.link_defaults or None,
-                    "forwards": self.forwards or None, "uplink_range": self.uplink_range}
+                    "forwards": self.forwards or None, "uplink_range": self.uplink_range,
+                    "allow_host_network": self.allow_host_network or None}
         saved.update({key: value for key, value in optional.items() if value is not None})
         return saved
+
+
+def _listed(value, what):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(f"{what} must be a list of interface names")
+    return value
 
 
 def saved_where(name):

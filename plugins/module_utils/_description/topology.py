@@ -92,6 +92,7 @@ class Topology:
         self.rollback = description.rollback
         self.from_saved_file = description.from_saved_file
         self.guard_passes = {"allow_host_network": description.allow_host_network, "force": description.force}
+        self.guarded_when_saved = description.guarded
         self.link_defaults = _link_defaults(description.profile, description.link_defaults)
         self.namespaces = {}  # name -> Namespace, listed first, then the ones only referred to
         self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet

@@ -14,9 +14,14 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 MAIN_TABLE = 254
 
 
-def protected_interfaces(view, connection=None):
-    """{ifindex of a host interface: what it carries that the host cannot lose}."""
+def protected_interfaces(view, connection=None, assumed=()):
+    """{ifindex of a host interface: what it carries that the host cannot lose}; `assumed`: names of
+    interfaces protected as if they carried the default route (those it carried when saved)."""
     protected = {}
+    for name in assumed:
+        link = view.link(None, name)
+        if link is not None:
+            protected[link.index] = "the host's default route when the topology was saved"
     for route in sorted(_default_routes(view), key=lambda route: (route.table != MAIN_TABLE, route.metric or 0)):
         if route.oif:
             table = "" if route.table == MAIN_TABLE else f" (routing table {route.table})"

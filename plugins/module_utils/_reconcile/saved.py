@@ -24,11 +24,21 @@ def saved_topology(view, name, state=PRESENT):
     return Topology.from_saved(content, name, state)
 
 
+def _guarded(view):
+    """The host interfaces the guard protects now, by name: at boot, before the network is up, the
+    command protects them as if it were (a description that moves one is refused then too)."""
+    links = [view.link_by_index(None, index) for index in view.protected_interfaces()]
+    names = sorted(link.name for link in links if link is not None)
+    return {"guarded": names} if names else {}
+
+
 def plan_saved(view, topology, plan):
     if topology.from_saved_file:
         return
     target = f"saved description {topology.name}"
-    wanted = topology.saved_form() if topology.persistent and topology.state == PRESENT else None
+    wanted = None
+    if topology.persistent and topology.state == PRESENT:
+        wanted = {**topology.saved_form(), **_guarded(view)}
     try:
         current = view.outside.saved_description(topology.name)
     except ValidationError as exc:  # unreadable: replaced or removed like any other difference

@@ -39,6 +39,7 @@ class KernelView:
         self._all_namespaces = None
         self._processes = None
         self._protected = None
+        self._assumed_protected = ()
         self.namespace_removals = Batch(self.remove_namespaces)  # namespaces a plan removes, back to back
 
     def fresh(self):
@@ -183,8 +184,12 @@ class KernelView:
     def protected_interfaces(self):
         """The host interfaces the guard protects, read once per run (see guard.py)."""
         if self._protected is None:
-            self._protected = protected_interfaces(self, self.kernel.connection_address())
+            self._protected = protected_interfaces(self, self.kernel.connection_address(), self._assumed_protected)
         return self._protected
+
+    def assume_protected(self, names):
+        """Protect these host interfaces too, whatever they carry now (at boot, for a saved topology)."""
+        self._assumed_protected, self._protected = tuple(names), None
 
     # changes: each forgets what it changed
     def create_namespace(self, netns, loopback_alias=None):

@@ -79,3 +79,30 @@ def test_a_refused_system_call_fails_with_exit_2_and_the_file_it_was_about(monke
 def test_a_name_that_leaves_the_directory_fails_with_exit_2():
     status, _lines, err = run(saved_kernel(), "apply", "../../tmp/x")
     assert status == 2 and "topology name '../../tmp/x' must be 1 to 64 letters" in err
+
+
+def test_at_boot_the_interfaces_guarded_when_saved_stay_guarded_before_the_network_is_up():
+    import ipaddress
+
+    from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import RouteRecord
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
+    from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
+
+    kernel = FakeKernel()
+    host = kernel.namespaces[None]
+    eth0 = host.add_link("eth0", "device", up=True)
+    host.routes.append(RouteRecord(family=2, dst=ipaddress.ip_network("0.0.0.0/0"), oif=eth0, metric=0, proto=3,
+                                   gateway=ipaddress.ip_address("198.18.200.1")))
+    lab = Topology.from_params({"name": "lab", "persistent": True, "namespaces": [{"name": "s-1"}]})
+    plan = Plan()
+    plan_saved(KernelView(kernel), lab, plan)
+    plan.apply()
+    assert kernel.saved["lab"]["guarded"] == ["eth0"]
+
+    host.routes.clear()  # at boot, before the network is up
+    kernel.saved["lab"]["namespaces"] = [{"name": "s-1", "interfaces": [{"name": "eth0", "kind": "moved"}]}]
+    status, _lines, err = run(kernel, "apply", "lab")
+    assert status == 2 and "refusing to move into a namespace interface 'eth0': it carries the host's default " \
+                           "route when the topology was saved" in err
+    assert kernel.link(None, "eth0") is not None and kernel.namespace_names() == []
