@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import records
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import paths, records
 
 NETNS_RUN_DIR = "/run/netns"
 LOCK_FILE = "/run/linuxnet-netns.lock"  # outside /run/netns, where `ip netns list` would show it
@@ -163,7 +163,8 @@ class NetnsHandle:
 
 
 def path(name):
-    return os.path.join(NETNS_RUN_DIR, name)
+    """/run/netns/NAME, proven inside /run/netns (see paths.py)."""
+    return paths.inside(NETNS_RUN_DIR, name)
 
 
 def _is_namespace_mount(file_path):
@@ -212,17 +213,17 @@ def record_owner(name, owner):
     """Note that `owner` made namespace `name`, so that ownership is known without entering it."""
     for directory in (OWNERS_DIR, UNFINISHED_OWNERS_DIR):
         os.makedirs(directory, mode=0o700, exist_ok=True)
-    temporary = os.path.join(UNFINISHED_OWNERS_DIR, f"{_unfinished(name)}{os.getpid()}-{threading.get_ident()}")
+    temporary = paths.inside(UNFINISHED_OWNERS_DIR, f"{_unfinished(name)}{os.getpid()}-{threading.get_ident()}")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump({"owner": owner, "namespace": _fingerprint(name)}, handle)
-    os.replace(temporary, os.path.join(OWNERS_DIR, name))
+    os.replace(temporary, paths.inside(OWNERS_DIR, name))
 
 
 def recorded_owner(name):
     """The owner recorded for the namespace bound at `name` now, or UNRECORDED: no record, or one
     left by an earlier namespace of that name (removed by other means than ours)."""
     try:
-        with open(os.path.join(OWNERS_DIR, name), encoding="utf-8") as handle:
+        with open(paths.inside(OWNERS_DIR, name), encoding="utf-8") as handle:
             record = json.load(handle)
         if record["namespace"] == _fingerprint(name):
             return record["owner"]
@@ -234,7 +235,7 @@ def recorded_owner(name):
 def forget_owners(names):
     """Remove the records of `names`, and what runs killed while writing them left (one listing for all)."""
     for name in names:
-        records.unlink(os.path.join(OWNERS_DIR, name))
+        records.unlink(paths.inside(OWNERS_DIR, name))
     unfinished = tuple(_unfinished(name) for name in names)
     records.unlink_leftovers(UNFINISHED_OWNERS_DIR, lambda entry: entry.startswith(unfinished))
 

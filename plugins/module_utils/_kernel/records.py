@@ -10,12 +10,15 @@ import hashlib
 import json
 import os
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import paths
+
 RECORDS_DIR = "/run/linuxnet-netns"
 
 
 def _path(kind, key):
     digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
-    return os.path.join(RECORDS_DIR, kind, digest + ".json")
+    return paths.inside(paths.inside(RECORDS_DIR, kind), digest + ".json")
 
 
 def read(kind, key):
@@ -42,16 +45,16 @@ def write(kind, key, record):
 
 def keys(kind):
     """The keys of every record of `kind`, as written."""
-    directory = os.path.join(RECORDS_DIR, kind)
+    directory = paths.inside(RECORDS_DIR, kind)
     found = []
     for entry in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
         if not entry.endswith(".json"):
             continue
         try:
-            with open(os.path.join(directory, entry), encoding="utf-8") as file:
+            with open(paths.inside(directory, entry), encoding="utf-8") as file:
                 found.append(json.load(file)["key"])
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            continue
+        except (FileNotFoundError, ValueError, KeyError, TypeError, ValidationError):
+            continue  # gone meanwhile, cut short, or a link out of the directory: not a record
     return found
 
 
@@ -90,13 +93,13 @@ def remove(kind, key):
 def unlink_with_leftovers(directory, name, is_leftover):
     """Remove file `name` of `directory`, and the files of it that a writer killed midway left
     (the entries is_leftover accepts)."""
-    unlink(os.path.join(directory, name))
+    unlink(paths.inside(directory, name))
     unlink_leftovers(directory, is_leftover)
 
 
 def unlink_leftovers(directory, is_leftover):
     for entry in filter(is_leftover, os.listdir(directory) if os.path.isdir(directory) else []):
-        unlink(os.path.join(directory, entry))
+        unlink(paths.inside(directory, entry))
 
 
 def unlink(path):
