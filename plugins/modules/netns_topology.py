@@ -155,7 +155,10 @@ options:
         C(linuxnet.netns:NAME) (on C(lo) for a namespace, on the bridge, on the second end of a
         veth pair), so that O(state=absent) and O(prune) remove only what this topology made.
       - Objects that existed before, even under a described name, are used but never marked,
-        and so never removed; they are listed in RV(kept).
+        and so never removed; they are listed in RV(kept). A namespace or bridge that another
+        topology made is shared instead - it carries both markers, and goes when the last of its
+        topologies goes; until then O(state=absent) removes only this topology's marker and what
+        it alone made inside.
       - The name also names files (the saved description, the records under C(/run/linuxnet-netns))
         and the unit instance C(linuxnet-netns@NAME.service), so it is made of 1 to 64 letters,
         digits, C(_), C(.) or C(-), starting with a letter or digit; any other name is refused

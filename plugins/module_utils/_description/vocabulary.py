@@ -72,6 +72,19 @@ NETEM_KEYS = ("delay", "jitter", "loss", "duplicate", "reorder", "corrupt")
 MARKER_PREFIX = "linuxnet.netns:"
 
 
+def owners(alias):
+    """The markers an interface alias carries: several when topologies share the object."""
+    return tuple(word for word in (alias or "").split() if word.startswith(MARKER_PREFIX))
+
+
+def with_owner(alias, owner):
+    return " ".join(dict.fromkeys((*owners(alias), owner)))
+
+
+def without_owner(alias, owner):
+    return " ".join(marked for marked in owners(alias) if marked != owner)
+
+
 def marker(topology_name):
     """The interface alias that marks what the topology `topology_name` made."""
     name = topology_name

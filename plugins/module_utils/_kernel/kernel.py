@@ -84,6 +84,9 @@ class Kernel:
             namespaces.record_owner(netns, loopback_alias)
         return True
 
+    def record_namespace_owner(self, netns, owner):
+        namespaces.record_owner(netns, owner)
+
     def recorded_owner(self, netns):
         """Who made `netns`, as recorded when it was made (no need to enter it); or UNRECORDED."""
         return namespaces.recorded_owner(netns)

@@ -8,10 +8,14 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import joined, removable, sharers, to_share
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
+    ABSENT,
+    where,
+    without_owner,
+)
 
 KIND = "bridge"
 
@@ -24,6 +28,8 @@ def plan_bridge(view, bridge, plan):
     for port in bridge.ports or ():
         view.require_link(bridge.netns, port)
     link = view.existing(bridge.netns, bridge.name, KIND)
+    if link is not None and to_share(bridge.owner, link.alias):
+        _plan_owners(view, bridge, plan, link.alias, joined(bridge.owner, link.alias, bridge.target))
     before = _describe(view, bridge, link) if link is not None else None
     after = _wanted(bridge, before)
     if before == after:
@@ -106,9 +112,17 @@ def _plan_absent(view, bridge, plan):
     link = removable(view, plan, bridge, KIND)
     if link is None:
         return
+    if sharers(bridge.owner, link.alias):  # another topology still has it: only this one's marker goes
+        _plan_owners(view, bridge, plan, link.alias, without_owner(link.alias, bridge.owner))
+        return
     require_unguarded(view, plan, bridge.netns, bridge.name, "remove", bridge)
     before = _describe(view, bridge, link)
     plan.add(KIND, bridge.target, DELETE, before, None, lambda: view.delete_link(bridge.netns, bridge.name))
+
+
+def _plan_owners(view, bridge, plan, before, after):
+    plan.add("owners", f"owners of {bridge.target}", UPDATE, {"owners": before}, {"owners": after},
+             lambda: view.set_link(bridge.netns, bridge.name, alias=after))
 
 
 def _bring_up(view, bridge):

@@ -4,10 +4,16 @@
 """Namespaces: existence, loopback up, and per-namespace network sysctls. Private to linuxnet.netns."""
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import leave_alone, namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import (
+    joined,
+    leave_alone,
+    namespace_marked,
+    sharers,
+    to_share,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, without_owner
 
 KIND = "netns"
 
@@ -17,6 +23,9 @@ def plan_namespace(view, namespace, plan):
     if namespace.state == ABSENT:
         if exists and not namespace_marked(view, namespace.name, namespace.owner):
             leave_alone(plan, namespace.target, namespace.owner)
+        elif exists and sharers(namespace.owner, view.namespace_owner(namespace.name)):
+            current = view.namespace_owner(namespace.name)  # another topology still has it: only this one's marker goes
+            _plan_owners(view, namespace, plan, current, without_owner(current, namespace.owner))
         elif exists:
             _plan_removal(view, namespace, plan)
         return
@@ -27,10 +36,18 @@ def plan_namespace(view, namespace, plan):
         plan.add(KIND, namespace.target, CREATE, None, after, lambda: _create(view, namespace),
                  undo.created_namespace(namespace.name))
         return
+    current = view.namespace_owner(namespace.name) if not view.is_new_namespace(namespace.name) else None
+    if to_share(namespace.owner, current):
+        _plan_owners(view, namespace, plan, current, joined(namespace.owner, current, namespace.target))
     before, after = _current_and_wanted(view, namespace)
     if before != after:
         plan.add(KIND, namespace.target, UPDATE, before, after, lambda: _update(view, namespace, before),
                  undo.sysctls(namespace.name, before["sysctls"]))
+
+
+def _plan_owners(view, namespace, plan, before, after):
+    plan.add("owners", f"owners of {namespace.target}", UPDATE, {"owners": before}, {"owners": after},
+             lambda: view.set_namespace_owners(namespace.name, after))
 
 
 def _plan_removal(view, namespace, plan):

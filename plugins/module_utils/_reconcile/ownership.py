@@ -7,13 +7,17 @@ Private to linuxnet.netns.
 
 The marker is an interface alias: on lo for a namespace (also recorded under /run, see
 _kernel/namespaces.py), on the bridge, on the second end of a veth pair. An owner of None asks for
-no ownership (the single-object modules).
+no ownership (the single-object modules). A namespace or bridge that two topologies describe
+carries both markers (shared); it goes when the last of them goes.
 """
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import owners, with_owner
 
 
 def marked(owner, *links):
     """True when no owner is asked for, or when one of the links (kernel records) carries its marker."""
-    return owner is None or any(link is not None and link.alias == owner for link in links)
+    return owner is None or any(link is not None and owner in owners(link.alias) for link in links)
 
 
 def namespace_marked(view, netns, owner):
@@ -21,7 +25,30 @@ def namespace_marked(view, netns, owner):
     record written when the namespace was made says so without entering it."""
     if owner is None:
         return True
-    return netns is not None and view.namespace_owner(netns) == owner
+    return netns is not None and owner in owners(view.namespace_owner(netns))
+
+
+def sharers(owner, alias):
+    """The other topologies' markers on an object that `owner` describes too."""
+    return [marked for marked in owners(alias) if marked != owner]
+
+
+ALIAS_MAX_BYTES = 255  # the kernel's IFALIASZ, less the NUL
+
+
+def joined(owner, alias, target):
+    """The alias with `owner` added to the owners it carries; refused when the kernel could not hold it."""
+    shared = with_owner(alias, owner)
+    if len(shared.encode()) > ALIAS_MAX_BYTES:
+        raise ConflictError(f"{target} is already shared by {', '.join(owners(alias))}: the marker of one more "
+                            f"topology would not fit in its {ALIAS_MAX_BYTES}-byte alias; give it its own")
+    return shared
+
+
+def to_share(owner, alias):
+    """An existing object `owner` describes and another topology made: `owner` joins its owners.
+    (The user's own objects, with no marker, are used but never marked.)"""
+    return owner is not None and bool(owners(alias)) and owner not in owners(alias)
 
 
 def veth_marked(view, owner, end, peer):

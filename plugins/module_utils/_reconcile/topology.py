@@ -28,7 +28,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, CHILD_MODES, PRESENT
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, CHILD_MODES, PRESENT, owners
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 
 # (objects of the topology, their planner), in the order they are built.
@@ -69,6 +69,8 @@ def plan_topology(view, topology, plan):
     for objects, planner in TEARDOWN if topology.state == ABSENT else BUILD_ORDER:
         for desired in objects(topology):
             planner(view, desired, plan)
+    if topology.state == ABSENT:
+        _plan_inside_shared(view, topology, plan)
     if topology.prune and topology.state == PRESENT:
         plan_prune(view, topology, plan)
     persistent = topology.persistent and topology.state == PRESENT
@@ -77,6 +79,19 @@ def plan_topology(view, topology, plan):
         saved_at = {"path": view.outside.saved_path(topology.name), "version": COLLECTION_VERSION,
                     "needs_network": bool(topology.local.vxlans())}
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
+
+
+def _plan_inside_shared(view, topology, plan):
+    """A namespace shared with another topology stays when this one goes: what this one made inside
+    it (veth pairs, bridges) goes one by one, after the namespaces that do go."""
+    shared = {namespace.name for namespace in topology.local.namespaces()
+              if view.namespace_exists(namespace.name) and namespace_marked(view, namespace.name, topology.owner)}
+    for veth in topology.local.veths():
+        if veth.netns and veth.peer_netns and {veth.netns, veth.peer_netns} & shared:
+            plan_veth(view, veth, plan)
+    for bridge in topology.local.bridges():
+        if bridge.netns in shared:
+            plan_bridge(view, bridge, plan)
 
 
 def plan_prune(view, topology, plan):
@@ -100,7 +115,7 @@ def plan_prune(view, topology, plan):
     described, handled = interface_names(topology), set()
     for netns in kept_namespaces:
         for link in list(view.links(netns).values()):
-            if (netns, link.name) in described or (netns, link.name) in handled or link.alias != owner:
+            if (netns, link.name) in described or (netns, link.name) in handled or owner not in owners(link.alias):
                 continue
             if link.kind == "veth":
                 peer_netns, peer = peer_of(view, netns, link)

@@ -209,6 +209,11 @@ class KernelView:
     def kill_processes(self, pids):
         self.kernel.kill_processes(pids)
 
+    def set_namespace_owners(self, netns, alias):
+        """Mark `netns` as made by the owners in `alias` (lo's alias, and the record under /run)."""
+        self.set_link(netns, LOOPBACK, alias=alias)
+        self.kernel.record_namespace_owner(netns, alias)
+
     def bring_loopback_up(self, netns):
         self.kernel.bring_loopback_up(netns)
         self._links.changed(netns, LOOPBACK)

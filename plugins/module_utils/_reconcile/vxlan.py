@@ -15,7 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import removable
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, RECREATE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, owners, where
 
 KIND = "vxlan"
 TEMPORARY_PREFIX = "lnvx"
@@ -119,7 +119,7 @@ def _leftovers(view, vxlan):
     if vxlan.netns is None or vxlan.owner is None:
         return []
     return [link for link in list(view.links(None).values())
-            if link.kind == KIND and link.name.startswith(TEMPORARY_PREFIX) and link.alias == vxlan.owner
+            if link.kind == KIND and link.name.startswith(TEMPORARY_PREFIX) and vxlan.owner in owners(link.alias)
             and link.vxlan is not None and link.vxlan.vni == vxlan.vni]
 
 

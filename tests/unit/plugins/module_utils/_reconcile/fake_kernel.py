@@ -118,6 +118,10 @@ class FakeKernel:
             self.owner_records[netns] = loopback_alias
         return True
 
+    def record_namespace_owner(self, netns, owner):
+        self.requests.append(("record owner", netns, None))
+        self.owner_records[netns] = owner
+
     def recorded_owner(self, netns):
         return self.owner_records.get(netns, UNRECORDED)
 
