@@ -81,8 +81,8 @@ class Firewall:
 
     @property
     def wanted(self):
-        return self.state == PRESENT and bool(self.forwards or any(uplink.nat or not uplink.inbound
-                                                                  for uplink in self.uplinks))
+        guarded = any(uplink.nat or not uplink.inbound for uplink in self.uplinks)
+        return self.state == PRESENT and bool(self.forwards or guarded)
 
     @property
     def target(self):
@@ -118,7 +118,6 @@ class Firewall:
         commands += [{"add": {"rule": {**table, "chain": chain, "expr": expr, "comment": comment}}}
                      for chain, expr, comment in rules]
         return commands
-
 
     def _inbound_rules(self):
         """Traffic routed into a namespace through its uplink: replies, forwarded ports and what
