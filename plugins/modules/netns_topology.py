@@ -54,7 +54,7 @@ options:
         forwarding and rules are then in that namespace), C(probe) (an address beyond the host
         that O(verify) pings from the namespace) and C(inbound) (default V(false) - traffic routed
         into the namespace through its uplink, from the host's LAN for instance, is dropped but for
-        replies, the ports of O(forwards) and what the topology's other uplinked namespaces send;
+        replies, the ports of O(forwards) and what comes from the topology's own interfaces in the router;
         V(true) lets everything routed to it in).
       - An IPv6 uplink (IPv6 addresses in C(addresses)) is masqueraded too, since a routed prefix
         needs the upstream router to route it to this host; it turns on

@@ -74,6 +74,7 @@ class Firewall:
     forwards: tuple = ()  # (Forward, the namespace's uplink)
     state: str = PRESENT
     allow_host_network: bool = False  # forwards may take ports the router's own services listen on
+    inside: tuple = ()  # the topology's interfaces in the router: traffic from them is the topology's own
 
     @property
     def table(self):
@@ -121,9 +122,10 @@ class Firewall:
 
     def _inbound_rules(self):
         """Traffic routed into a namespace through its uplink: replies, forwarded ports and what
-        the topology's other uplinked namespaces send get in; anything else is dropped (the host's
-        LAN would otherwise reach every port of the namespace), unless the uplink says inbound."""
-        own = {"set": sorted(uplink.interface for uplink in self.uplinks)}
+        comes from the topology's own interfaces in the router get in; anything else is dropped
+        (the host's LAN would otherwise reach every port of the namespace), unless the uplink says
+        inbound."""
+        own = {"set": sorted(set(self.inside) | {uplink.interface for uplink in self.uplinks})}
         rules = []
         for uplink in self.uplinks:
             if uplink.inbound:

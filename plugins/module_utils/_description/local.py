@@ -6,6 +6,7 @@ fleet: the objects placed on this host, and the tunnel ends of its cross-host li
 Python. Private to linuxnet.netns.
 """
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
@@ -74,7 +75,8 @@ class LocalPart:
         return [Firewall(netns=router, owner=topology.owner, topology=topology.name, uplinks=tuple(uplinks),
                          forwards=tuple((forward, topology.uplinks[forward.netns]) for forward in topology.forwards
                                         if topology.uplinks[forward.netns] in uplinks),
-                         state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"])
+                         state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"],
+                         inside=tuple(sorted(name for netns, name in interface_names(topology) if netns == router)))
                 for router, uplinks in self._uplinks_by_router().items()]
 
     def recorded_sysctls(self):

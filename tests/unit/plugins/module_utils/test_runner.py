@@ -39,6 +39,10 @@ class FakeModule:
         self.deprecations.append((message, version, collection_name))
 
 
+def refuse(error):
+    raise error
+
+
 @pytest.fixture
 def kernel(monkeypatch):
     fake = FakeKernel()
@@ -71,7 +75,7 @@ def test_check_mode_predicts_the_change_and_makes_none(kernel):
 def test_a_refusal_fails_with_its_message_and_what_was_already_changed(kernel):
     def refuse_second(view, desired, plan):
         plan_namespace(view, desired, plan)
-        plan.add("netns", "netns other", "create", None, {}, lambda: (_ for _ in ()).throw(KernelError("no room")))
+        plan.add("netns", "netns other", "create", None, {}, lambda: refuse(KernelError("no room")))
 
     _module, exited = run({"name": "lntr"}, plan_with=refuse_second)
     assert exited.failed and exited.result["msg"] == "no room"
@@ -104,7 +108,7 @@ def test_with_rollback_a_failed_apply_is_undone_and_says_so(kernel):
 
     def fail_last(view, desired, plan):
         plan_topology(view, desired, plan)
-        plan.add("route", "route nowhere", "create", None, {}, lambda: (_ for _ in ()).throw(KernelError("refused")))
+        plan.add("route", "route nowhere", "create", None, {}, lambda: refuse(KernelError("refused")))
 
     _module, exited = run(params, parse=Topology.from_params, plan_with=fail_last)
     assert exited.failed and exited.result["msg"] == "refused"
@@ -148,7 +152,7 @@ def test_a_refused_system_call_names_its_file_and_reason(kernel, monkeypatch, ro
     monkeypatch.setattr(_errors.os, "geteuid", lambda: 0 if root else 1000)
 
     def refused(view, desired, plan):
-        plan.add("saved", "saved description lab", "create", None, {}, lambda: (_ for _ in ()).throw(failure))
+        plan.add("saved", "saved description lab", "create", None, {}, lambda: refuse(failure))
 
     _module, exited = run({"name": "lntr"}, plan_with=refused)
     assert exited.failed and exited.result["msg"] == message and "exception" not in exited.result
