@@ -57,20 +57,16 @@ def test_a_symbolic_link_is_not_opened(directory, tmp_path):
         open_trusted(str(directory / "lab.json"))
 
 
-def test_a_file_others_may_write_is_not_trusted(directory):
+@pytest.mark.parametrize("file_mode, directory_mode, refusal", [
+    (0o666, 0o700, "file .* is writable by group or others"),
+    (0o600, 0o777, "directory .* is writable by group or others"),
+])
+def test_a_file_or_directory_others_may_write_is_not_trusted(directory, file_mode, directory_mode, refusal):
     file = directory / "lab.json"
     file.write_text("{}")
-    file.chmod(0o666)
-    with pytest.raises(ValidationError, match="(writable by group or others|not root)"):
-        open_trusted(str(file))
-
-
-def test_a_directory_others_may_write_is_not_trusted(directory):
-    file = directory / "lab.json"
-    file.write_text("{}")
-    file.chmod(0o600)
-    directory.chmod(0o777)
-    with pytest.raises(ValidationError, match="(directory .* is writable by group or others|not root)"):
+    file.chmod(file_mode)
+    directory.chmod(directory_mode)
+    with pytest.raises(ValidationError, match=f"({refusal}|not root)"):
         open_trusted(str(file))
 
 

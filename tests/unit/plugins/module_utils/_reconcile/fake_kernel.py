@@ -472,6 +472,20 @@ def with_namespaces(*names):
     return kernel
 
 
+def with_host_nics(*names):
+    """A fake kernel with these namespaces and a host of three NICs: eth0 with the default route (via
+    198.18.200.1), eth1 spare with 198.18.201.5/24, eth2 spare (a parent for macvlans)."""
+    kernel = with_namespaces(*names)
+    host = kernel.namespaces[None]
+    uplink = host.add_link("eth0", "device", up=True)
+    host.routes.append(RouteRecord(family=2, dst=ipaddress.ip_network("0.0.0.0/0"),
+                                   gateway=ipaddress.ip_address("198.18.200.1"), oif=uplink, metric=0, proto=3))
+    spare = host.add_link("eth1", "device", up=True)
+    host.addresses.append((spare, ipaddress.ip_interface("198.18.201.5/24")))
+    host.add_link("eth2", "device", up=True)
+    return kernel
+
+
 def address(text):
     return ipaddress.ip_interface(text)
 

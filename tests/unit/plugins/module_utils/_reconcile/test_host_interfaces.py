@@ -10,13 +10,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_int
     plan_child,
     plan_moved,
 )
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import RouteRecord
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
     actions,
     converged,
     planned,
-    with_namespaces,
+    with_host_nics,
 )
 
 OWNER = "linuxnet.netns:lab"
@@ -24,16 +23,7 @@ OWNER = "linuxnet.netns:lab"
 
 @pytest.fixture
 def kernel():
-    """A host with eth0 (the default route) and two spare NICs, eth1 with an address, and a namespace."""
-    fake = with_namespaces("red")
-    host = fake.namespaces[None]
-    uplink = host.add_link("eth0", "device", up=True)
-    host.routes.append(RouteRecord(family=2, dst=ipaddress.ip_network("0.0.0.0/0"),
-                                   gateway=ipaddress.ip_address("198.18.200.1"), oif=uplink, metric=0, proto=3))
-    spare = host.add_link("eth1", "device", up=True)
-    host.addresses.append((spare, ipaddress.ip_interface("198.18.201.5/24")))
-    host.add_link("eth2", "device", up=True)
-    return fake
+    return with_host_nics("red")
 
 
 def child(**changes):

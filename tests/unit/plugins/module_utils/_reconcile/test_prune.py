@@ -4,13 +4,12 @@ import ipaddress
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import RouteRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
-    FakeKernel,
     converged,
     planned,
+    with_host_nics,
 )
 
 FLEET = {"h1": {"address": "198.18.100.11"}, "h2": {"address": "198.18.100.12"}}
@@ -37,16 +36,7 @@ SMALLER = {**EVERY_KIND, "prune": True, "bridges": [], "links": [],
 
 @pytest.fixture
 def kernel():
-    """A host with eth0 (the default route), a spare NIC eth1 with an address, and eth2 for macvlans."""
-    fake = FakeKernel()
-    host = fake.namespaces[None]
-    uplink = host.add_link("eth0", "device", up=True)
-    host.routes.append(RouteRecord(family=2, dst=ipaddress.ip_network("0.0.0.0/0"),
-                                   gateway=ipaddress.ip_address("198.18.200.1"), oif=uplink, metric=0, proto=3))
-    spare = host.add_link("eth1", "device", up=True)
-    host.addresses.append((spare, ipaddress.ip_interface("198.18.201.5/24")))
-    host.add_link("eth2", "device", up=True)
-    return fake
+    return with_host_nics()
 
 
 def kinds_of(kernel, netns):
