@@ -103,12 +103,14 @@ options:
     description:
       - Port forwards from the host to namespaces with an uplink, each a mapping with C(protocol)
         (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required), C(to_port)
-        (default C(port)), C(address) (the host address to take connections on; default any
-        address of the host) and C(probe_from) (C(host), or a namespace of the topology, from which
+        (default C(port)), C(address) (required - the host address to take connections on, or
+        C(any) for every address of the host) and C(probe_from) (C(host), or a namespace of the topology, from which
         O(verify) opens a TCP connection to the forward - to C(address), or the host's egress
         address; the service in the namespace must be listening).
       - Reachable from outside the host and from the host itself, over IPv4 and, when the
-        namespace's uplink has IPv6, IPv6. Without C(address), on every address of the host.
+        namespace's uplink has IPv6, IPv6. With C(address=any), on every address of the host, and so
+        from every network it is on; a forward without C(address) is refused, so that none is
+        published everywhere by accident.
       - A forward of a port that a service of the router (the host, or the uplink's C(router))
         listens on is refused before any change, since it would take that service's connections -
         port 22 would cut off SSH, and Ansible with it; O(allow_host_network=true) does it anyway.
@@ -276,7 +278,7 @@ EXAMPLES = r"""
       - name: web
         uplink: {nat: true}
     forwards:
-      - {protocol: tcp, port: 8080, namespace: web, to_port: 80}
+      - {protocol: tcp, port: 8080, namespace: web, to_port: 80, address: any}
 
 - name: Remove the lab
   linuxnet.netns.netns_topology:

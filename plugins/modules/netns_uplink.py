@@ -48,9 +48,10 @@ options:
   forwards:
     description:
       - Port forwards to the namespace, each a mapping with C(protocol) (C(tcp) or C(udp); default
-        C(tcp)), C(port) (required), C(to_port) (default C(port)) and C(address) (the host address to
-        take connections on; default any of the host's). Reachable from outside the host and from the
-        host itself.
+        C(tcp)), C(port) (required), C(to_port) (default C(port)) and C(address) (required - the host
+        address to take connections on, or C(any) for every address of the host, which makes the
+        forward reachable from every network the host is on). Reachable from outside the host and
+        from the host itself.
     type: list
     elements: dict
     default: []
@@ -70,7 +71,7 @@ EXAMPLES = r"""
   linuxnet.netns.netns_uplink:
     netns: web
     forwards:
-      - {port: 8080, to_port: 80}
+      - {port: 8080, to_port: 80, address: any}
 
 - name: A fixed subnet, IPv4 and IPv6, leaving by eth1
   linuxnet.netns.netns_uplink:

@@ -40,7 +40,7 @@ def description(name="outside"):
                                                      ["198.18.110.2/30", "2001:db8:110::2/64"]]}},
             {"name": "api", "uplink": True},
         ],
-        "topology_forwards": [{"protocol": "tcp", "port": SERVICE_PORT, "namespace": "web", "to_port": 80}],
+        "topology_forwards": [{"protocol": "tcp", "port": SERVICE_PORT, "namespace": "web", "to_port": 80, "address": "any"}],
     }
 
 
@@ -180,8 +180,10 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
         probed = json.loads(json.dumps(variables))
         probed["topology_verify"] = True
         probed["topology_namespaces"][0]["uplink"]["probe"] = "198.18.100.1"
-        probed["topology_forwards"] += [{"port": SERVICE_PORT + 1, "namespace": "web", "to_port": 80, "probe_from": "host"},
-                                        {"port": SERVICE_PORT + 2, "namespace": "web", "to_port": 80, "probe_from": "api"}]
+        probed["topology_forwards"] += [{"port": SERVICE_PORT + 1, "namespace": "web", "to_port": 80, "probe_from": "host",
+                                         "address": "any"},
+                                        {"port": SERVICE_PORT + 2, "namespace": "web", "to_port": 80, "probe_from": "api",
+                                         "address": "any"}]
         verified = playbook(fleet, tmp_path, play(host), probed)
         assert verified.returncode == 0 and recap(verified.stdout)[host]["changed"] == 1, verified.stdout[-4000:]
         subprocess.run(["pkill", "-f", f"{fleet.work}/who.py 80"], check=True)  # started outside the host's PIDs
@@ -278,7 +280,7 @@ def test_the_guard_covers_host_routes_alternative_names_and_policy_tables(fleet,
          f"{fleet.address(host)} is the host's own address on 'eth0'"),
         # item 4: a forward of the port the host's sshd listens on would cut Ansible off
         ("netns_topology: {name: lntsteal, uplink_range: 198.19.201.0/24, namespaces: [{name: lntsteal, uplink: true}], "
-         "forwards: [{port: 22, namespace: lntsteal}]}",
+         "forwards: [{port: 22, namespace: lntsteal, address: any}]}",
          "refusing to forward tcp port 22 (tcp/*:22 to lntsteal:22): a service of the host namespace listens on"),
     ]
     task = "- hosts: {host}\n  gather_facts: false\n  tasks:\n    - linuxnet.netns.{task}\n"

@@ -16,6 +16,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address", "probe_from"}
 ROUTER = "host"  # probe_from's name for the uplink's router
+ANY_ADDRESS = "any"  # a forward's address that takes connections on every address of the router
 PROTOCOLS = ("tcp", "udp")
 TABLE_FAMILY = "inet"
 TABLE_PREFIX = "linuxnet-"
@@ -41,6 +42,10 @@ class Forward:
             raise ValidationError("port is required: the host's port to take connections on")
         port = validate.port(params.get("port"))
         address = params.get("address")
+        if address is None:
+            raise ValidationError(f"{protocol} port {port}: give address, the host address to take connections on, "
+                                  f"or '{ANY_ADDRESS}' for every address of the host (the forward is then reachable "
+                                  f"from every network the host is on)")
         probe_from = params.get("probe_from")
         if probe_from is not None and probe_from != ROUTER:
             probe_from = validate.netns_name(probe_from, "probe_from")
@@ -50,7 +55,7 @@ class Forward:
         return cls(protocol=protocol, port=port, probe_from=probe_from,
                    netns=validate.netns_name(params.get("namespace"), "forward namespace"),
                    to_port=validate.port(params["to_port"], "to_port") if params.get("to_port") is not None else port,
-                   address=validate.ip_address(address, "forward address") if address is not None else None)
+                   address=None if address == ANY_ADDRESS else validate.ip_address(address, "forward address"))
 
     def clashes(self, other):
         """Both take the same protocol and port on an address they share (None: every address)."""

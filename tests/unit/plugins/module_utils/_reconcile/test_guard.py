@@ -100,7 +100,7 @@ def test_a_forward_of_a_port_the_host_listens_on_is_refused(kernel):
 
     def lab(port, **extra):
         return Topology.from_params({"name": "lab", "namespaces": [{"name": "web", "uplink": True}],
-                                     "forwards": [{"port": port, "namespace": "web"}], **extra})
+                                     "forwards": [{"port": port, "namespace": "web", "address": "any"}], **extra})
 
     kernel.listening_sockets[None] = {("tcp", ipaddress.ip_address("0.0.0.0"), 22),
                                       ("tcp", ipaddress.ip_address("127.0.0.1"), 631)}

@@ -45,7 +45,7 @@ def topology(state="present", **extra):
     params = {"name": "lab", "state": state,
               "namespaces": [{"name": "web", "uplink": {"addresses": ["198.18.110.1/30", "198.18.110.2/30"]}},
                              {"name": "api", "uplink": True}],
-              "forwards": [{"port": 8080, "namespace": "web", "to_port": 80}], "uplink_range": "198.19.0.0/24",
+              "forwards": [{"port": 8080, "namespace": "web", "to_port": 80, "address": "any"}], "uplink_range": "198.19.0.0/24",
               **extra}
     return Topology.from_params(params)
 
@@ -151,8 +151,9 @@ def test_firewalld_and_forward_hooks_that_drop_are_warned_about(kernel):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"forwards": [{"port": 80, "namespace": "db"}]}, "namespace 'db' has no uplink"),
-    ({"forwards": [{"port": 8080, "namespace": "api"}, {"port": 8080, "namespace": "web"}]},
+    ({"forwards": [{"port": 80, "namespace": "db", "address": "any"}]}, "namespace 'db' has no uplink"),
+    ({"forwards": [{"port": 80, "namespace": "web"}]}, "tcp port 80: give address, the host address to take connections on"),
+    ({"forwards": [{"port": 8080, "namespace": "api", "address": "any"}, {"port": 8080, "namespace": "web", "address": "any"}]},
      "tcp port 8080 is already forwarded by forwards[0]"),
     ({"forwards": [{"port": 80, "namespace": "web", "address": "2001:db8::1"}]}, "has no IPv6 address"),
     ({"uplink_range": "198.19.0.0/29"}, "must be an IPv4 network of /28 or larger"),
