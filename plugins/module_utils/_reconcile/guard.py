@@ -28,7 +28,7 @@ def protected_interfaces(view, connection=None, assumed=()):
             protected.setdefault(route.oif, f"the host's IPv{route.dst.version} default route{table}")
     if connection is not None:
         for link in view.links(None).values():
-            if any(address.ip == connection for address in view.ip.addresses_of(None, link.name)):
+            if any(address.ip == connection for address in view.ip.addresses_now(None, link.name)):
                 protected[link.index] = f"the address of the current Ansible connection ({connection})"
     return protected
 
@@ -82,7 +82,7 @@ def require_unclaimed(view, wanted, addresses):
     for link in view.links(None).values():
         if wanted.netns is None and link.name == wanted.interface:
             continue
-        for address in view.ip.addresses_of(None, link.name):
+        for address in view.ip.addresses_now(None, link.name):
             taken.setdefault(address.ip, f"the host's own address on {link.name!r}")
     for address in addresses:
         if address.ip in taken:

@@ -25,6 +25,10 @@ class IpView:
             return self._planned[(netns, name)]
         if self._view.is_new_link(netns, name):
             return []
+        return self.addresses_now(netns, name)
+
+    def addresses_now(self, netns, name):
+        """The addresses on `name` as the kernel has them, whatever the plan will change."""
         link = self._view.link(netns, name)
         if link is None:
             return []

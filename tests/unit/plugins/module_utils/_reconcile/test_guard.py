@@ -150,3 +150,11 @@ def test_an_isolated_namespace_may_reuse_an_address_of_the_host(kernel):
     kernel.namespaces["red"].add_link("eth0", "veth", up=True)
     assert planned(kernel, plan_addresses, AddressSet("eth0", (ipaddress.ip_interface("198.18.200.5/24"),),
                                                       netns="red")).changed
+
+
+def test_the_guard_reads_the_connection_from_the_kernel_not_from_the_plan(kernel):
+    kernel.connection = ipaddress.ip_address("198.18.200.5")
+    wanted = AddressSet("eth2", (ipaddress.ip_interface("198.18.200.5/24"),))
+    with pytest.raises(ConflictError, match="addresses of eth2 in the host namespace: refusing to add 198.18.200.5/24: "
+                                            "198.18.200.5 is the host's own address on 'eth0'"):
+        planned(kernel, plan_addresses, wanted)
