@@ -51,3 +51,38 @@ def test_prune_removes_only_what_this_topology_made(prefix):
         assert survivor in netns_names()
     time.sleep(0.5)  # the kernel removes the dead namespace's veth peers asynchronously
     assert run_module("netns_topology", smaller)["changed"] is False
+
+
+def test_a_namespace_and_bridges_two_topologies_share_stay_until_the_last_goes(prefix):
+    """Issue 22, item 8, on the real kernel: both markers on the shared hub, its bridge and a host
+    bridge; absent of one removes its own veths and marker only."""
+    def topology(name, state="present"):
+        return {"name": name, "state": state,
+                "namespaces": [{"name": f"{prefix}-hub"}, {"name": f"{prefix}-{name}"}],
+                "bridges": [{"name": "br0", "netns": f"{prefix}-hub"}, {"name": f"{prefix}br"}],
+                "links": [{"endpoints": [{"netns": f"{prefix}-{name}", "name": "eth0"},
+                                         {"netns": f"{prefix}-hub", "name": f"p{name}", "bridge": "br0"}]},
+                          {"endpoints": [{"name": f"{prefix}{name}", "bridge": f"{prefix}br"},
+                                         {"netns": f"{prefix}-{name}", "name": "up0"}]}]}
+
+    def alias(name, netns=None):
+        command = ["ip"] + (["-n", netns] if netns else []) + ["-d", "-o", "link", "show", name]
+        shown = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        return shown.split(" alias ", 1)[1].split("\\")[0].strip() if " alias " in shown else None
+
+    assert run_module("netns_topology", topology("a"))["changed"]
+    assert run_module("netns_topology", topology("b"))["changed"]
+    both = "linuxnet.netns:a linuxnet.netns:b"
+    assert alias("lo", f"{prefix}-hub") == both and alias("br0", f"{prefix}-hub") == both and alias(f"{prefix}br") == both
+    assert run_module("netns_topology", topology("a"))["changed"] is False
+
+    gone = run_module("netns_topology", topology("a", "absent"))
+    assert not gone.get("failed"), gone
+    assert sorted(name for name in netns_names() if name.startswith(prefix)) == [f"{prefix}-b", f"{prefix}-hub"]
+    assert alias("br0", f"{prefix}-hub") == "linuxnet.netns:b" and alias(f"{prefix}br") == "linuxnet.netns:b"
+    assert not link_exists("pa", f"{prefix}-hub") and link_exists("pb", f"{prefix}-hub")
+    assert not link_exists(f"{prefix}a") and link_exists(f"{prefix}b")
+    assert run_module("netns_topology", topology("a", "absent"))["changed"] is False
+
+    assert run_module("netns_topology", topology("b", "absent"))["changed"]
+    assert not [name for name in netns_names() if name.startswith(prefix)] and not link_exists(f"{prefix}br")
