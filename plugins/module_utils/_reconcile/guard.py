@@ -4,9 +4,10 @@
 """The guard for the host's own network: the interfaces that carry a default route of the host
 (in any routing table, policy routing's too) or the address of the current Ansible connection
 are not moved, enslaved, re-addressed, taken over or removed, and the host's routes to its
-gateways and to the Ansible controller are not changed, unless the task says allow_host_network
-(force, deprecated, still passes for interfaces). Interfaces are compared by ifindex, so an
-alternative name (altname) is the interface it names. Private to linuxnet.netns.
+gateways and to the Ansible controller are not changed, and no interface on the host or its LAN
+takes an address the host or its gateway has, unless the task says allow_host_network (force,
+deprecated, still passes for interfaces). Interfaces are compared by ifindex, so an alternative
+name (altname) is the interface it names. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
@@ -18,10 +19,6 @@ def protected_interfaces(view, connection=None, assumed=()):
     """{ifindex of a host interface: what it carries that the host cannot lose}; `assumed`: names of
     interfaces protected as if they carried the default route (those it carried when saved)."""
     protected = {}
-    for name in assumed:
-        link = view.link(None, name)
-        if link is not None:
-            protected[link.index] = "the host's default route when the topology was saved"
     for route in sorted(_default_routes(view), key=lambda route: (route.table != MAIN_TABLE, route.metric or 0)):
         if route.oif:
             table = "" if route.table == MAIN_TABLE else f" (routing table {route.table})"
@@ -30,6 +27,10 @@ def protected_interfaces(view, connection=None, assumed=()):
         for link in view.links(None).values():
             if any(address.ip == connection for address in view.ip.addresses_now(None, link.name)):
                 protected[link.index] = f"the address of the current Ansible connection ({connection})"
+    for name in assumed:
+        link = view.link(None, name)
+        if link is not None:
+            protected.setdefault(link.index, "the host's default route when the topology was saved")
     return protected
 
 
