@@ -52,9 +52,22 @@ options:
         address to take connections on, or C(any) for every address of the host, which makes the
         forward reachable from every network the host is on). Reachable from outside the host and
         from the host itself.
+      - A forward of a port that a service of the router listens on is refused, since it would take
+        that service's connections (port 22 - SSH, and Ansible with it).
     type: list
     elements: dict
     default: []
+  inbound:
+    description:
+      - V(false) drops traffic routed into the namespace through the uplink (from the host's LAN, say)
+        but for replies to the namespace's own connections and the ports of O(forwards).
+      - V(true) lets everything routed to the namespace in.
+    type: bool
+    default: false
+  allow_host_network:
+    description: Forward a port that a service of the router listens on anyway.
+    type: bool
+    default: false
   state:
     description: V(present) builds or corrects the uplink; V(absent) removes it and gives the host back its forwarding.
     type: str
@@ -120,6 +133,8 @@ def main():
             "router": {"type": "str"},
             "uplink_range": {"type": "str"},
             "forwards": {"type": "list", "elements": "dict", "default": []},
+            "inbound": {"type": "bool", "default": False},
+            "allow_host_network": {"type": "bool", "default": False},
             "state": STATE_OPTION,
         },
         supports_check_mode=True,

@@ -175,6 +175,7 @@ class StandaloneUplink:
     name: str
     owner: str
     state: str = PRESENT
+    allow_host_network: bool = False  # forwards may take ports the router's own services listen on
 
     @classmethod
     def from_params(cls, params):
@@ -192,11 +193,12 @@ class StandaloneUplink:
                 raise ValidationError(f"forwards[{index}]: {forward.protocol} port {forward.port} is forwarded twice")
             forwards.append(forward)
         return cls(uplink=uplink, forwards=tuple(forwards), name=name, owner=marker(name),
-                   state=validate.state(params.get("state")))
+                   state=validate.state(params.get("state")), allow_host_network=bool(params.get("allow_host_network")))
 
     def firewall(self):
         return Firewall(netns=self.uplink.router, owner=self.owner, topology=self.name, uplinks=(self.uplink,),
-                        forwards=tuple((forward, self.uplink) for forward in self.forwards), state=self.state)
+                        forwards=tuple((forward, self.uplink) for forward in self.forwards), state=self.state,
+                        allow_host_network=self.allow_host_network, inside=(self.uplink.interface,))
 
     def recorded_sysctls(self):
         return RecordedSysctls(netns=self.uplink.router, owner=self.owner, uplinks=(self.uplink,), state=self.state)
