@@ -114,6 +114,7 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
     host = internet
     before = host_state(fleet, host)
     variables = description()
+    server = None
     try:
         predicted = playbook(fleet, tmp_path, play(host), variables, check=True)
         assert predicted.returncode == 0 and recap(predicted.stdout)[host]["changed"] == 1, predicted.stdout[-3000:]
@@ -130,7 +131,8 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
         assert "198.19.200." in on(fleet, host, "ip", "-n", "api", "-o", "address", "show", "uplink")
 
         # ingress: the forward from the internet and from the host itself (hairpin), to a server in web
-        on(fleet, host, "sh", "-c", f"ip netns exec web python3 {fleet.work}/who.py 80 >/dev/null 2>&1 &")
+        server = on(fleet, host, "sh", "-c", f"ip netns exec web python3 {fleet.work}/who.py 80 >/dev/null 2>&1 & echo $!")
+        assert server.isdigit(), server
         time.sleep(0.5)
         from_internet = fleet.controller_command(["python3", str(fleet.work / "client.py"), fleet.address(host),
                                                   str(SERVICE_PORT)])
@@ -186,11 +188,14 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
                                          "address": "any"}]
         verified = playbook(fleet, tmp_path, play(host), probed)
         assert verified.returncode == 0 and recap(verified.stdout)[host]["changed"] == 1, verified.stdout[-4000:]
-        subprocess.run(["pkill", "-f", f"{fleet.work}/who.py 80"], check=True)  # started outside the host's PIDs
+        subprocess.run(["kill", server], check=True)  # by its pid, which the machine's PID namespace sees too
+        server = None
         unanswered = playbook(fleet, tmp_path, play(host), probed)  # nothing listens in web any more
         assert unanswered.returncode != 0 and "api -> web (198.18.100.11)" in unanswered.stdout, \
             unanswered.stdout[-3000:]
     finally:
+        if server is not None:
+            subprocess.run(["kill", server], check=False)
         gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
     assert gone.returncode == 0, gone.stdout[-4000:]
     assert host_state(fleet, host) == before
