@@ -10,6 +10,7 @@ that root then acts on (a saved description, applied at boot) is opened by `open
 refuses a symbolic link and a file or directory that anyone but root could have written.
 """
 
+import functools
 import os
 import stat
 
@@ -20,13 +21,29 @@ def inside(directory, name):
     """`directory`/`name`, where `name` is one path component and the result cannot leave `directory`."""
     if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\x00" in name:
         raise ValidationError(f"{name!r} cannot name a file in {directory}: it would point outside it")
-    resolved = os.path.realpath(directory)
+    resolved = _resolved(directory)
     if resolved != os.path.abspath(directory):
         raise ValidationError(f"{directory} is, or lies under, a symbolic link (to {resolved}): refused")
     candidate = os.path.join(directory, name)
-    if os.path.dirname(os.path.realpath(candidate)) != resolved:
+    # One component that is no link stays in the directory; only a link needs resolving (a
+    # teardown of a thousand namespaces asks for their paths thousands of times).
+    if os.path.islink(candidate) and os.path.dirname(os.path.realpath(candidate)) != resolved:
         raise ValidationError(f"{candidate} is a symbolic link out of {directory}: refused")
     return candidate
+
+
+@functools.lru_cache(maxsize=None)
+def _resolved_once(directory):
+    return os.path.realpath(directory)
+
+
+def _resolved(directory):
+    """The directory resolved; kept once it exists (the collection's directories are root's alone)."""
+    resolved = _resolved_once(directory)
+    if not os.path.isdir(resolved):
+        _resolved_once.cache_clear()
+        resolved = os.path.realpath(directory)
+    return resolved
 
 
 def open_trusted(path):

@@ -7,13 +7,12 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import (
     joined,
     leave_alone,
-    namespace_marked,
     sharers,
     to_share,
 )
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, without_owner
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, owners, without_owner
 
 KIND = "netns"
 
@@ -21,12 +20,14 @@ KIND = "netns"
 def plan_namespace(view, namespace, plan):
     exists = view.namespace_exists(namespace.name)
     if namespace.state == ABSENT:
-        if exists and not namespace_marked(view, namespace.name, namespace.owner):
+        if not exists:
+            return
+        current = view.namespace_owner(namespace.name) if namespace.owner is not None else None
+        if namespace.owner is not None and namespace.owner not in owners(current):
             leave_alone(plan, namespace.target, namespace.owner)
-        elif exists and sharers(namespace.owner, view.namespace_owner(namespace.name)):
-            current = view.namespace_owner(namespace.name)  # another topology still has it: only this one's marker goes
+        elif sharers(namespace.owner, current):  # another topology still has it: only this one's marker goes
             _plan_owners(view, namespace, plan, current, without_owner(current, namespace.owner))
-        elif exists:
+        else:
             _plan_removal(view, namespace, plan)
         return
     if not exists:
