@@ -57,7 +57,8 @@ def _require_text(value, what):
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(f"{what} {_shown(value)} is not valid UTF-8 text") from None
-    hidden = next((char for char in value if unicodedata.category(char) in ("Cc", "Cf")), None)
+    hidden = None if value.isprintable() else next(
+        (char for char in value if unicodedata.category(char) in ("Cc", "Cf")), None)
     if hidden is not None:
         raise ValidationError(f"{what} {_shown(value)} must not contain control or formatting characters "
                               f"(U+{ord(hidden):04X}): a listing would show another name than the one made")

@@ -21,8 +21,8 @@ def inside(directory, name):
     """`directory`/`name`, where `name` is one path component and the result cannot leave `directory`."""
     if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\x00" in name:
         raise ValidationError(f"{name!r} cannot name a file in {directory}: it would point outside it")
-    resolved = _resolved(directory)
-    if resolved != os.path.abspath(directory):
+    resolved, plain = _resolved(directory)
+    if resolved != plain:
         raise ValidationError(f"{directory} is, or lies under, a symbolic link (to {resolved}): refused")
     candidate = os.path.join(directory, name)
     # One component that is no link stays in the directory; only a link needs resolving (a
@@ -33,17 +33,10 @@ def inside(directory, name):
 
 
 @functools.lru_cache(maxsize=None)
-def _resolved_once(directory):
-    return os.path.realpath(directory)
-
-
 def _resolved(directory):
-    """The directory resolved; kept once it exists (the collection's directories are root's alone)."""
-    resolved = _resolved_once(directory)
-    if not os.path.isdir(resolved):
-        _resolved_once.cache_clear()
-        resolved = os.path.realpath(directory)
-    return resolved
+    """(the directory resolved, as written): once per run, since only root may change the collection's
+    directories and those above them."""
+    return os.path.realpath(directory), os.path.abspath(directory)
 
 
 def open_trusted(path):

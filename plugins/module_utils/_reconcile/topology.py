@@ -86,6 +86,8 @@ def _plan_inside_shared(view, topology, plan):
     it (veth pairs, bridges) goes one by one, after the namespaces that do go."""
     shared = {namespace.name for namespace in topology.local.namespaces()
               if view.namespace_exists(namespace.name) and namespace_marked(view, namespace.name, topology.owner)}
+    if not shared:
+        return
     for veth in topology.local.veths():
         if veth.netns and veth.peer_netns and {veth.netns, veth.peer_netns} & shared:
             plan_veth(view, veth, plan)
