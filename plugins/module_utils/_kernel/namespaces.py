@@ -13,6 +13,7 @@ import ctypes
 import errno
 import hashlib
 import fcntl
+import functools
 import json
 import os
 import socket
@@ -163,8 +164,14 @@ class NetnsHandle:
 
 
 def path(name):
-    """/run/netns/NAME, proven inside /run/netns (see paths.py)."""
-    return paths.inside(NETNS_RUN_DIR, name)
+    """/run/netns/NAME, proven inside /run/netns (see paths.py) once per run: a no-change run of a
+    thousand namespaces asks for their paths ten thousand times."""
+    return _proven(NETNS_RUN_DIR, name)
+
+
+@functools.lru_cache(maxsize=None)
+def _proven(directory, name):
+    return paths.inside(directory, name)
 
 
 def _is_namespace_mount(file_path):
