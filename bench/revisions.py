@@ -55,7 +55,7 @@ def measure(trees, size, rounds):
     for index in range(rounds):
         for label in (list(trees) if index % 2 == 0 else list(reversed(trees))):
             best[label]["build"].append(run(trees[label], args)[0])
-            again = [run(trees[label], args) for _ in range(2)]
+            again = [run(trees[label], args), run(trees[label], args)]
             if any(changed for _seconds, changed in again):
                 raise SystemExit(f"{label}: a no-change re-run reported a change")
             best[label]["re-run"].append(min(seconds for seconds, _changed in again))
