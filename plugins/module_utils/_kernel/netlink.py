@@ -183,17 +183,16 @@ class NetlinkSession:
         return [messages.address_from(msg) for msg in replies if msg["index"] == index]
 
     @_read_without_collecting
-    def routes(self, all_tables=False):
-        """Unicast routes of the main table (of every table, with all_tables), IPv4 and IPv6."""
+    def routes(self):
+        """Unicast routes of every table (a route dump without strict checking holds them all), IPv4
+        and IPv6; each record says its table."""
         result = []
         for family in (socket.AF_INET, socket.AF_INET6):
             with _request(f"list routes in {self.label}"):
                 replies = self._plain.dump(netlink_plain.route_filter(family), "RTM_GETROUTE")
             for msg in replies:
-                attrs = messages.Attributes(msg)
-                table = attrs["RTA_TABLE"] or msg["table"]
-                if (all_tables or table == netlink_plain.MAIN_TABLE) and msg["type"] == netlink_plain.RTN_UNICAST:
-                    result.append(messages.route_from(msg, attrs))
+                if msg["type"] == netlink_plain.RTN_UNICAST:
+                    result.append(messages.route_from(msg, messages.Attributes(msg)))
         return result
 
     @_read_without_collecting

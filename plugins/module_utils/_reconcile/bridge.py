@@ -8,7 +8,7 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import joined, removable, sharers, to_share
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import joined, plan_owners, removable, sharers, to_share
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
@@ -121,8 +121,7 @@ def _plan_absent(view, bridge, plan):
 
 
 def _plan_owners(view, bridge, plan, before, after):
-    plan.add("owners", f"owners of {bridge.target}", UPDATE, {"owners": before}, {"owners": after},
-             lambda: view.set_link(bridge.netns, bridge.name, alias=after))
+    plan_owners(plan, bridge.target, before, after, lambda: view.set_link(bridge.netns, bridge.name, alias=after))
 
 
 def _bring_up(view, bridge):

@@ -11,8 +11,7 @@ name (altname) is the interface it names. Private to linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
-
-MAIN_TABLE = 254
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import MAIN_TABLE
 
 
 def protected_interfaces(view, connection=None, assumed=()):

@@ -9,6 +9,7 @@ kept; each change here forgets what it changed, so the next read asks the kernel
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import MAIN_TABLE
 
 
 class IpView:
@@ -16,8 +17,8 @@ class IpView:
         self._view = view
         self._addresses = {}  # netns -> {ifindex: [ipaddress interface]}
         self._planned = {}  # (netns, name): the addresses the plan leaves on it
-        self._routes = {}  # netns -> [RouteRecord] of the main table
-        self._all_routes = {}  # netns -> [RouteRecord] of every table, for the guard
+        self._routes = {}  # netns -> [RouteRecord] of every table, from one dump
+        self._main_routes = {}  # netns -> those of the main table
 
     def addresses_of(self, netns, name):
         """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""
@@ -40,7 +41,7 @@ class IpView:
 
     def fresh_addresses_of(self, netns, name):
         """The addresses on `name` read again now (for an undo step: a change may have made them)."""
-        self.forget(netns)
+        self._addresses.pop(netns, None)
         return self.addresses_of(netns, name)
 
     def expect_addresses(self, netns, name, addresses):
@@ -52,17 +53,21 @@ class IpView:
         return [address.network for link in names for address in self.addresses_of(netns, link)]
 
     def routes(self, netns):
+        """Unicast routes of the main table, the ones planners compare with."""
+        if netns not in self._main_routes:
+            main = [route for route in self.routes_of_every_table(netns) if route.table == MAIN_TABLE]
+            if netns not in self._routes:  # a namespace not made yet: nothing to keep
+                return main
+            self._main_routes[netns] = main
+        return self._main_routes[netns]
+
+    def routes_of_every_table(self, netns):
+        """Unicast routes of every table (policy routing's too), as the kernel has them now."""
         if self._view.not_made_yet(netns):
             return []
         if netns not in self._routes:
             self._routes[netns] = self._view.kernel.netlink(netns).routes()
         return self._routes[netns]
-
-    def routes_of_every_table(self, netns):
-        """Unicast routes of every table (policy routing's too), as the kernel has them now."""
-        if netns not in self._all_routes:
-            self._all_routes[netns] = self._view.kernel.netlink(netns).routes(all_tables=True)
-        return self._all_routes[netns]
 
     def forget(self, netns, index=None):
         """Forget the addresses of one link (by ifindex) or, without one, all of `netns` and its routes."""
@@ -70,8 +75,7 @@ class IpView:
             self._addresses.get(netns, {}).pop(index, None)
             return
         self._addresses.pop(netns, None)
-        self._routes.pop(netns, None)
-        self._all_routes.pop(netns, None)
+        self._routes_changed(netns)
 
     # changes
     def change_addresses(self, netns, name, remove=(), add=(), nodad=False):
@@ -97,4 +101,4 @@ class IpView:
 
     def _routes_changed(self, netns):
         self._routes.pop(netns, None)
-        self._all_routes.pop(netns, None)
+        self._main_routes.pop(netns, None)

@@ -7,6 +7,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Conf
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import (
     joined,
     leave_alone,
+    plan_owners,
     sharers,
     to_share,
 )
@@ -47,8 +48,7 @@ def plan_namespace(view, namespace, plan):
 
 
 def _plan_owners(view, namespace, plan, before, after):
-    plan.add("owners", f"owners of {namespace.target}", UPDATE, {"owners": before}, {"owners": after},
-             lambda: view.set_namespace_owners(namespace.name, after))
+    plan_owners(plan, namespace.target, before, after, lambda: view.set_namespace_owners(namespace.name, after))
 
 
 def _plan_removal(view, namespace, plan):

@@ -12,6 +12,7 @@ carries both markers (shared); it goes when the last of them goes.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import UPDATE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import owners, with_owner
 
 
@@ -43,6 +44,11 @@ def joined(owner, alias, target):
         raise ConflictError(f"{target} is already shared by {', '.join(owners(alias))}: the marker of one more "
                             f"topology would not fit in its {ALIAS_MAX_BYTES}-byte alias; give it its own")
     return shared
+
+
+def plan_owners(plan, target, before, after, apply):
+    """A change of who shares an object: apply() writes the alias `after`."""
+    plan.add("owners", f"owners of {target}", UPDATE, {"owners": before}, {"owners": after}, apply)
 
 
 def to_share(owner, alias):

@@ -123,25 +123,23 @@ def plan_prune(view, topology, plan):
                 peer_netns, peer = peer_of(view, netns, link)
                 if peer is not None:
                     handled.add((peer_netns, peer.name))
-            gone = _absent(link, netns, owner)
-            if gone is not None:
-                PLANNERS[type(gone)](view, gone, plan)
+            removal = _removal(link, netns, owner)
+            if removal is not None:
+                planner, gone = removal
+                planner(view, gone, plan)
 
 
-def _absent(link, netns, owner):
-    """The model of `link` with state absent (None for a kind a topology does not make)."""
+def _removal(link, netns, owner):
+    """(planner, the model of `link` with state absent), or None for a kind a topology does not make."""
     if link.kind == "veth":
-        return Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner)
+        return plan_veth, Veth(name=link.name, peer=None, netns=netns, state=ABSENT, owner=owner)
     if link.kind == "bridge":
-        return Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner)
+        return plan_bridge, Bridge(name=link.name, netns=netns, state=ABSENT, owner=owner)
     if link.kind == "vxlan":
-        return Vxlan(name=link.name, vni=None, netns=netns, state=ABSENT, owner=owner)
+        return plan_vxlan, Vxlan(name=link.name, vni=None, netns=netns, state=ABSENT, owner=owner)
     if link.kind in CHILD_MODES and netns is not None:
-        return Child(name=link.name, netns=netns, parent=None, kind=link.kind, state=ABSENT, owner=owner)
+        return plan_child, Child(name=link.name, netns=netns, parent=None, kind=link.kind, state=ABSENT, owner=owner)
     return None
-
-
-PLANNERS = {Veth: plan_veth, Bridge: plan_bridge, Vxlan: plan_vxlan, Child: plan_child}
 
 
 def _prune_moved(view, topology, namespaces, plan):

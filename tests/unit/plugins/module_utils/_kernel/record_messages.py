@@ -54,7 +54,7 @@ def main():
                               ("links2", lambda: kernel.netlink("lntrec2").links()),
                               ("addresses", lambda: kernel.netlink("lntrec1").addresses(
                                   kernel.netlink("lntrec1").link_named("br0").index)),
-                              ("routes", lambda: kernel.netlink("lntrec1").routes(all_tables=True))):
+                              ("routes", lambda: kernel.netlink("lntrec1").routes())):
                 read()  # a first read may also record a lookup; the last datagrams are the dump's
                 into.clear()
                 read()

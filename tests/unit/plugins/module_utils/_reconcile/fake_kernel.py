@@ -283,8 +283,8 @@ class FakeNetlink:
     def addresses(self, index):
         return [AddressRecord(index=i, interface=interface) for i, interface in self._space.addresses if i == index]
 
-    def routes(self, all_tables=False):
-        return [route for route in self._space.routes if all_tables or route.table == 254]
+    def routes(self):
+        return list(self._space.routes)
 
     def netnsid_of(self, other):
         return self.kernel.nsid(self.netns, other.netns)
