@@ -5,13 +5,18 @@
 becomes a module result. Private to linuxnet.netns.
 """
 
+import sys
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, os_error_message
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import HAS_PYROUTE2, PYROUTE2_IMPORT_ERROR
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
+    HAS_PYROUTE2,
+    PYROUTE2_IMPORT_ERROR,
+    pyroute2_too_old,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import Plan
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.rollback import Journal
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
@@ -90,6 +95,10 @@ def _guarded(module, function, plan):
     """Call function(view) with the kernel open; any failure ends the module with a readable msg."""
     if not HAS_PYROUTE2:
         module.fail_json(msg=missing_required_lib("pyroute2"), exception=PYROUTE2_IMPORT_ERROR)
+    too_old = pyroute2_too_old()
+    if too_old:
+        module.fail_json(msg=f"pyroute2 {too_old} is too old for {sys.executable}: the linuxnet.netns modules need "
+                             "pyroute2 0.7.2 or newer")
     try:
         with Kernel() as kernel:
             return function(KernelView(kernel))

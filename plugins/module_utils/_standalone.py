@@ -14,6 +14,7 @@ something differs, 2 on failure. The same module_utils as the modules, through t
 
 import argparse
 import sys
+import time
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, os_error_message
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
@@ -21,11 +22,13 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan imp
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import saved_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.view import KernelView
-from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import verify
+from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import VerificationFailed, verify
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, PRESENT
 
 OK, DIFFERS, FAILED = 0, 1, 2
+NETWORK_PATIENCE = 60  # seconds a part that needs the network retries its probes at boot
+RETRY_EVERY = 2
 
 
 def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
@@ -47,7 +50,7 @@ def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
                 return DIFFERS if plan.changed else OK
             plan.apply()
             if args.action == "apply" and topology.verify:
-                verification = verify(view.fresh(), topology)["verification"]
+                verification = _verified(view, topology)
                 out.write(f"verified: {verification['probes']} probes answered\n")
     except NetnsError as exc:
         err.write(f"linuxnet-netns {args.action} {args.name}: {exc}\n")
@@ -56,3 +59,17 @@ def main(argv=None, out=sys.stdout, err=sys.stderr, kernel=Kernel):
         err.write(f"linuxnet-netns {args.action} {args.name}: {os_error_message(exc)}\n")
         return FAILED
     return OK
+
+
+def _verified(view, topology, clock=time.monotonic, sleep=time.sleep):
+    """The verification, retried for a while when the probes cross the network: at boot the other
+    hosts of a fleet and the host's default route come up at their own pace."""
+    patience = NETWORK_PATIENCE if topology.local.needs_network() else 0
+    deadline = clock() + patience
+    while True:
+        try:
+            return verify(view.fresh(), topology)["verification"]
+        except VerificationFailed:
+            if clock() >= deadline:
+                raise
+            sleep(RETRY_EVERY)

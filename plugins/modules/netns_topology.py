@@ -228,6 +228,15 @@ options:
         connected to; these probes are in RV(verification.outcomes), not in the matrix.
     type: bool
     default: false
+  verify_at_boot:
+    description:
+      - Whether the standalone command verifies the topology after applying its saved description
+        (at boot, by the unit), saved with the description when O(persistent=true).
+      - Default is O(verify). The role sets it to C(topology_verify) on every call, so that a fleet's
+        per-host call (which verifies nothing yet) and its fleet-wide verification save the same description.
+      - At boot, probes that cross to other hosts are retried while the network and the other
+        hosts come up, for up to 60 seconds.
+    type: bool
 extends_documentation_fragment:
   - linuxnet.netns.common
   - linuxnet.netns.common.guard
@@ -343,8 +352,9 @@ saved:
       type: str
     needs_network:
       description:
-        - Whether this host's part has tunnels to other hosts, so that at boot it must come up after
-          the network (C(network-online.target)) rather than before it (C(network-pre.target)).
+        - Whether this host's part needs the host's network at boot - it has tunnels to other hosts
+          or uplinks, which leave by the host's default route - so that it must come up after the
+          network (C(network-online.target)) rather than before it (C(network-pre.target)).
       type: bool
 kept:
   description: Described objects that O(state=absent) or O(prune) left because this topology did not make them.
@@ -429,6 +439,7 @@ def main():
             "profile": {"type": "str", "choices": ["lab", "throughput"]},
             "state": STATE_OPTION,
             "verify": {"type": "bool", "default": False},
+            "verify_at_boot": {"type": "bool"},
             "when_busy": WHEN_BUSY_OPTION,
             "name": {"type": "str", "default": "default"},
             "prune": {"type": "bool", "default": False},

@@ -35,6 +35,7 @@ class Description:
     name: str = "default"
     prune: bool = False  # also remove what carries the marker but is no longer described
     verify: bool = False  # probe the paths after a real apply
+    verify_at_boot: bool = False  # the standalone command probes them after applying the saved description
     persistent: bool = False  # saved, to be applied again at boot by the standalone command
     host: str = None  # the inventory hostname of the host this runs on, in a fleet
     fleet: dict = None  # {host: {address, mtu}}: the underlay of the fleet's tunnels
@@ -54,6 +55,8 @@ class Description:
         return cls(**lists, forwards=params.get("forwards"), state=params.get("state"),
                    when_busy=params.get("when_busy"), name=params.get("name", "default"),
                    prune=bool(params.get("prune")), verify=bool(params.get("verify")),
+                   verify_at_boot=bool(params.get("verify") if params.get("verify_at_boot") is None
+                                       else params.get("verify_at_boot")),
                    persistent=bool(params.get("persistent")), host=params.get("host"), fleet=params.get("fleet"),
                    link_defaults=params.get("link_defaults"), profile=params.get("profile"),
                    uplink_range=params.get("uplink_range"), allow_host_network=bool(params.get("allow_host_network")),
@@ -72,8 +75,8 @@ class Description:
                                   f"must be {SAVED_FORMAT} and {name!r}")
         return cls(namespaces=content.get("namespaces"), bridges=content.get("bridges"), links=content.get("links"),
                    forwards=content.get("forwards"), state=state, when_busy=content.get("when_busy"), name=name,
-                   verify=bool(content.get("verify")), persistent=True, host=content.get("host"),
-                   fleet=content.get("fleet"), link_defaults=content.get("link_defaults"),
+                   verify=bool(content.get("verify")), verify_at_boot=bool(content.get("verify")), persistent=True,
+                   host=content.get("host"), fleet=content.get("fleet"), link_defaults=content.get("link_defaults"),
                    profile=content.get("profile"), uplink_range=content.get("uplink_range"), from_saved_file=True,
                    allow_host_network=content.get("allow_host_network") is True,
                    guarded=tuple(validate.interface_name(name, f"{where}: guarded interface")
@@ -83,7 +86,7 @@ class Description:
         """What is saved for the standalone command: the expanded description and how to apply it."""
         saved = {"format": SAVED_FORMAT, "name": self.name, "namespaces": self.namespaces or [],
                  "bridges": self.bridges or [], "links": self.links or [], "when_busy": self.when_busy,
-                 "verify": self.verify}
+                 "verify": self.verify_at_boot}
         if self.host is not None:  # this host's part of a fleet, with the underlay of its tunnels
             saved.update(host=self.host, fleet=self.fleet)
         optional = {"profile": self.profile, "link_defaults": self.link_defaults or None,

@@ -69,6 +69,11 @@ class LocalPart:
     def uplinks(self):
         return [uplink for name, uplink in self._topology.uplinks.items() if self._namespace_here(name)]
 
+    def needs_network(self):
+        """Whether this part needs the host's network up to be built and verified at boot: tunnels need
+        their underlay, uplinks the host's default route."""
+        return bool(self.vxlans() or self.uplinks())
+
     def firewalls(self):
         """The owned nftables table of each router of this host's uplinks."""
         topology = self._topology

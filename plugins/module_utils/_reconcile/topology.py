@@ -75,9 +75,9 @@ def plan_topology(view, topology, plan):
         plan_prune(view, topology, plan)
     persistent = topology.persistent and topology.state == PRESENT
     saved_at = None
-    if persistent:  # tunnels need the network up at boot; a local topology comes up before it
+    if persistent:
         saved_at = {"path": view.outside.saved_path(topology.name), "version": COLLECTION_VERSION,
-                    "needs_network": bool(topology.local.vxlans())}
+                    "needs_network": topology.local.needs_network()}
     return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
 
 
