@@ -10,7 +10,8 @@ venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
 # ssh-keygen for ansible-test and the fleet harness, sshd for its fake hosts (openssh-server; its
 # own service is not what the tests use, so it is installed without being started), iperf3 for the
 # data-plane benchmark and the shaping tests, ethtool and tc (iproute2) to read link settings back,
-# nft and Debian's JSON binding for uplinks and port forwards (the fake hosts share /usr).
+# nft and Debian's JSON binding for uplinks and port forwards (the fake hosts share /usr);
+# systemd-nspawn, debootstrap and dpkg-scanpackages for the booted machines and their repository.
 missing=()
 command -v ping >/dev/null || missing+=(iputils-ping)
 command -v sysctl >/dev/null || missing+=(procps)
@@ -21,6 +22,9 @@ command -v git >/dev/null || missing+=(git)
 command -v iperf3 >/dev/null || missing+=(iperf3)
 command -v ethtool >/dev/null || missing+=(ethtool)
 command -v nft >/dev/null || missing+=(nftables)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)  # booted machines (tests/booted)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
 /usr/bin/python3 -c 'import nftables' 2>/dev/null || missing+=(python3-nftables)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
 /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)

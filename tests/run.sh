@@ -4,7 +4,8 @@
 # they need no root), ansible-test sanity, integration targets with the venv's pyroute2 (0.9)
 # through ansible-test and with Debian's python3-pyroute2 (0.7.2), molecule
 # scenarios of the topology role, reliability tests (crash, concurrency, busy namespaces, ownership,
-# check mode, hostile input, persistence, link settings and shaping), the role over SSH on a fleet of fake hosts (tests/fleet),
+# check mode, hostile input, persistence, link settings and shaping), the role over SSH on a fleet of fake hosts (tests/fleet)
+# and on booted Debian 11, 12 and 13 machines with systemd and real reboots (tests/booted),
 # ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the
 # benchmark at N = 10 and the data-plane benchmark at one short round (to prove they run, not to
 # time anything), and a leak check against the host's
@@ -12,7 +13,7 @@
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-stages=${LINUXNET_STAGES:-units units-unprivileged sanity integration integration-debian reliability fleet molecule lint docs changelog galaxy bench dataplane}
+stages=${LINUXNET_STAGES:-units units-unprivileged sanity integration integration-debian reliability fleet booted molecule lint docs changelog galaxy bench dataplane}
 [[ $(id -u) == 0 ]] || { echo "tests/run.sh must run as root (it makes namespaces and links)" >&2; exit 2; }
 
 venv=$("$root/scripts/bootstrap.sh" "$root/tests/requirements-dev.txt") || exit 1
@@ -39,7 +40,8 @@ host_state() {  # namespaces, links, the records under /run, and what a persiste
     find /run/linuxnet-netns/owners-unfinished /run/linuxnet-netns/sysctls /run/linuxnet-netns/journal /run/linuxnet-netns/moved -type f \
       -printf 'record %p\n' 2>/dev/null
     { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
-      find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
+      find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'
+      find /var/tmp /run/linuxnet-netns-machines -maxdepth 1 -name 'lntb*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
 }
 before=$(host_state)
 
@@ -72,6 +74,7 @@ stage integration-debian env ANSIBLE_ROLES_PATH=tests/integration/targets \
 stage reliability env PYTHONPATH="$work" LINUXNET_FUZZ_EXAMPLES="${LINUXNET_FUZZ_EXAMPLES:-300}" \
   python -m pytest -q -rs -p no:cacheprovider tests/reliability
 stage fleet env PYTHONPATH="$work" python -m pytest -q -p no:cacheprovider tests/fleet
+stage booted env PYTHONPATH="$work" python -m pytest -q -s -p no:cacheprovider tests/booted
 stage molecule bash tests/fleet/molecule.sh
 stage lint ansible-lint
 stage docs bash scripts/docs.sh --check

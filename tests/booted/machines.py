@@ -14,10 +14,15 @@ again. Power-off is killing systemd-nspawn by pid.
 
     python tests/booted/machines.py up [RELEASE ...]   boot one machine per release (default: 12 13);
                                                       print BOOTED_CONTROLLER, BOOTED_INVENTORY, BOOTED_CONFIG
+    python tests/booted/machines.py start --prefix P [RELEASE ...]
+                                                      the same in the background; prints molecule's
+                                                      instance config (JSON) once they are up
+    python tests/booted/machines.py stop P            stop the set of prefix P (molecule's destroy)
     python tests/booted/machines.py down              stop every machine and controller left running
     python tests/booted/machines.py base RELEASE      build (or reuse) the cached base of a release
 """
 import hashlib
+import json
 import os
 import pathlib
 import re
@@ -31,7 +36,7 @@ import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "fleet"))
-from harness import _in_namespace, _kill, ip  # noqa: E402  pylint: disable=wrong-import-position
+from harness import _in_namespace, _kill, ip, processes_in_namespaces  # noqa: E402  pylint: disable=wrong-import-position
 
 RELEASES = {"11": "bullseye", "12": "bookworm", "13": "trixie"}
 CACHE = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "linuxnet-netns" / "booted"
@@ -112,6 +117,7 @@ class Base:
     def _repository(self, building):
         """Download what the role may install (with dependencies the base lacks) into a flat repository."""
         root = building / "root"
+        subprocess.run(["chroot", str(root), "apt-get", "clean"], check=True)
         subprocess.run(["chroot", str(root), "apt-get", "install", "-qq", "-y", "--download-only",
                         "--no-install-recommends", *REPOSITORY_PACKAGES], check=True, stdout=subprocess.DEVNULL,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
@@ -247,12 +253,17 @@ class Machine:
             time.sleep(0.05)
 
     def power_off(self):
-        """As if the power went: systemd-nspawn killed by pid, nothing shut down."""
+        """As if the power went: systemd-nspawn and the machine's processes killed by pid, nothing
+        shut down. The machine's PID 1 outlives a killed systemd-nspawn (it is reparented, and keeps
+        the machine running): it is found by its network namespace and killed with everything in
+        its PID namespace."""
         self.wanted = False
         running = self.nspawn
         if running is not None:
             _kill(running.pid)
             running.wait()
+        for pid in processes_rooted_in(self.root):
+            _kill(pid)
         if self.supervisor is not None:
             self.supervisor.join()
         ip("netns", "delete", self.netns, check=False)
@@ -327,6 +338,7 @@ class Machines:
 
     def start(self):
         install_host_tools()
+        down_all(left_behind_only=True)
         STATE.mkdir(mode=0o700, exist_ok=True)
         self.remember()
         for release in sorted({machine.release for machine in self.machines}):
@@ -363,21 +375,35 @@ class Machines:
         if self.server is not None:
             _kill(self.server.pid)
             self.server.wait()
+        for pid in processes_in_namespaces([self.controller]):  # SSH masters of Ansible's connections
+            _kill(pid)
+        deadline = time.monotonic() + 10
+        while processes_rooted_in(self.work) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = processes_rooted_in(self.work)
         ip("netns", "delete", self.controller, check=False)
         shutil.rmtree(self.work, ignore_errors=True)
         (STATE / self.prefix).unlink(missing_ok=True)
+        (STATE / f"ssh-{self.prefix}").unlink(missing_ok=True)
+        if left:
+            raise RuntimeError(f"processes of the machines outlived them: {left}")
 
     def remember(self):
-        """What `down` needs if this process dies: the work directory and every nspawn pid."""
+        """What `down` needs if this process dies: the work directory, every pid to kill, and the
+        owner (this process), by which a later run tells a set left behind from one still in use."""
         pids = " ".join(str(machine.nspawn.pid) for machine in self.machines if machine.nspawn is not None)
         server = self.server.pid if self.server is not None else ""
-        (STATE / self.prefix).write_text(f"{self.work}\n{pids}\n{server}\n")
+        (STATE / self.prefix).write_text(f"{self.work}\n{pids}\n{server}\n{os.getpid()}\n")
 
-    def playbook(self, path, *args, env=None):
+    def environment(self):
+        """Ansible's environment for these machines: they discover their own interpreter."""
         environment = {key: value for key, value in os.environ.items() if key != "ANSIBLE_PYTHON_INTERPRETER"}
-        environment.update({"ANSIBLE_CONFIG": str(self.config), **(env or {})})
+        environment["ANSIBLE_CONFIG"] = str(self.config)
+        return environment
+
+    def playbook(self, path, *args):
         return subprocess.run(["ip", "netns", "exec", self.controller, "ansible-playbook", str(path), *args],
-                              env=environment, capture_output=True, text=True, check=False)
+                              env=self.environment(), capture_output=True, text=True, check=False)
 
     def _controller(self):
         ip("netns", "add", self.controller)
@@ -397,6 +423,9 @@ class Machines:
         lines += ["", "[booted:vars]", "ansible_user=root", f"ansible_ssh_private_key_file={self.key}",
                   f"booted_pip_index=http://{UNDERLAY}.1:{PORT}/pypi/simple", ""]
         self.inventory.write_text("\n".join(lines))
+        ssh = STATE / f"ssh-{self.prefix}"  # ssh from any namespace, through the controller's
+        ssh.write_text(f"#!/bin/sh\nexec ip netns exec {self.controller} ssh \"$@\"\n")
+        ssh.chmod(0o755)
         self.config.write_text("\n".join([
             "[defaults]", f"inventory = {self.inventory}", "host_key_checking = False",
             "interpreter_python = auto_silent", "forks = 5", "timeout = 30",
@@ -406,52 +435,115 @@ class Machines:
         ]))
 
 
+def processes_rooted_in(directory):
+    """PIDs whose root directory is `directory` or under it: a machine's processes, by its file system."""
+    directory = str(directory).rstrip("/")
+    if not directory.startswith(f"/var/tmp/{PREFIX}"):
+        raise ValueError(f"not a machine's directory: {directory!r}")
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                root = os.readlink(f"/proc/{entry}/root")
+            except OSError:
+                continue
+            if root == str(directory) or root.startswith(f"{directory}/"):
+                found.append(int(entry))
+    return found
+
+
 def _quote(arg):
     import shlex
     return shlex.quote(arg)
 
 
-def down_all():
-    """Stop whatever sets a killed run left behind: nspawn and server by pid, namespaces, files."""
-    for entry in STATE.glob(f"{PREFIX}*") if STATE.exists() else []:
-        work, pids, server = (entry.read_text().split("\n") + ["", "", ""])[:3]
+def down_all(left_behind_only=False, prefix=PREFIX):
+    """Stop the sets whose prefix starts with `prefix` (with left_behind_only, those whose owner
+    process is gone): nspawn and server by pid, namespaces, files."""
+    for entry in STATE.glob(f"{prefix}*") if STATE.exists() else []:
+        work, pids, server, owner = (entry.read_text().split("\n") + ["", "", "", ""])[:4]
+        if left_behind_only and owner.isdigit() and pathlib.Path(f"/proc/{owner}").exists():
+            continue
+        if owner.isdigit() and int(owner) != os.getpid() and pathlib.Path(f"/proc/{owner}").exists():
+            os.kill(int(owner), signal.SIGTERM)  # an `up` process stops its own set
+            deadline = time.monotonic() + 30
+            while entry.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if not entry.exists():
+                continue
+            _kill(int(owner))
         for pid in [*pids.split(), *server.split()]:
             try:
                 os.kill(int(pid), signal.SIGKILL)
             except (ProcessLookupError, ValueError):
                 pass
-        time.sleep(0.5)
         netns = pathlib.Path("/run/netns")
-        for name in sorted(os.listdir(netns)) if netns.exists() else []:
-            if name.startswith(f"{entry.name}-"):
-                ip("netns", "delete", name, check=False)
-        if work.startswith("/var/tmp/lntb"):
+        names = [name for name in sorted(os.listdir(netns)) if name.startswith(f"{entry.name}-")] if netns.exists() else []
+        ours = work.startswith(f"/var/tmp/{PREFIX}")  # a directory this harness made, never /
+        for pid in processes_in_namespaces(names) + (processes_rooted_in(work) if ours else []):
+            _kill(pid)  # the machines' PID 1s outlive their nspawn
+        time.sleep(0.5)
+        for name in names:
+            ip("netns", "delete", name, check=False)
+        if ours:
             shutil.rmtree(work, ignore_errors=True)
-        entry.unlink()
+        entry.unlink(missing_ok=True)
+        (STATE / f"ssh-{entry.name}").unlink(missing_ok=True)
+
+
+def start_detached(prefix, releases):
+    """`up` in a process of its own (for molecule's create): returns once the machines are up."""
+    STATE.mkdir(mode=0o700, exist_ok=True)
+    log = STATE / f"log-{prefix}"
+    with open(log, "wb") as output:
+        process = subprocess.Popen([sys.executable, __file__, "up", "--prefix", prefix, *releases], stdout=output,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    while process.poll() is None:
+        lines = log.read_text(errors="replace").splitlines()
+        if lines and lines[-1].startswith("[{"):  # the instances, after the assignments
+            return lines[-1]
+        time.sleep(0.5)
+    raise SystemExit(f"the machines did not start: {log.read_text(errors='replace')[-3000:]}")
+
+
+def _arguments(argv):
+    prefix = None
+    if argv[:1] == ["--prefix"]:
+        prefix, argv = argv[1], argv[2:]
+    return prefix, tuple(argv) or ("12", "13")
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["up"]:
-        started = Machines(tuple(sys.argv[2:]) or ("12", "13"))
+    verb, rest = (sys.argv[1:2] or [""])[0], sys.argv[2:]
+    if verb == "up":
+        chosen, releases = _arguments(rest)
+        started = Machines(releases, chosen)
         try:
             started.start()
         except BaseException:
             started.stop()
             raise
+        instances = [{"instance": machine.name, "address": machine.address, "user": "root", "port": 22,
+                      "identity_file": str(started.key)} for machine in started]
         print(f"BOOTED_CONTROLLER={started.controller} BOOTED_INVENTORY={started.inventory} "
-              f"BOOTED_CONFIG={started.config}")
+              f"BOOTED_CONFIG={started.config} BOOTED_SSH={STATE}/ssh-{started.prefix}\n"
+              f"{json.dumps(instances)}", flush=True)
         # The supervisors are threads of this process: it stays until it is told to stop.
         signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
         try:
-            sys.stdout.flush()
             while True:
                 time.sleep(3600)
         finally:
             started.stop()
-    elif sys.argv[1:2] == ["down"]:
+    elif verb == "start" and rest[:1] == ["--prefix"]:
+        print(start_detached(rest[1], _arguments(rest)[1]))  # molecule's instance config, as JSON
+    elif verb == "stop" and len(rest) == 1:
+        down_all(prefix=rest[0])
+        (STATE / f"log-{rest[0]}").unlink(missing_ok=True)
+    elif verb == "down":
         down_all()
-    elif sys.argv[1:2] == ["base"] and len(sys.argv) == 3:
+    elif verb == "base" and len(rest) == 1:
         install_host_tools()
-        Base(sys.argv[2]).build()
+        Base(rest[0]).build()
     else:
         sys.exit(__doc__)

@@ -231,23 +231,28 @@ class Fleet:
 
     def _processes_in_fleet(self):
         """PIDs whose network namespace is one of the fleet's (Ansible's SSH masters, leftovers)."""
-        identities = set()
-        for name in [*self.hosts, self.controller]:
+        return processes_in_namespaces([*self.hosts, self.controller])
+
+
+def processes_in_namespaces(names):
+    """PIDs (but this process) whose network namespace is one of the named ones under /run/netns."""
+    identities = set()
+    for name in names:
+        try:
+            stat = os.stat(f"/run/netns/{name}")
+            identities.add((stat.st_dev, stat.st_ino))
+        except FileNotFoundError:
+            pass
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
             try:
-                stat = os.stat(f"/run/netns/{name}")
-                identities.add((stat.st_dev, stat.st_ino))
-            except FileNotFoundError:
-                pass
-        found = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) != os.getpid():
-                try:
-                    stat = os.stat(f"/proc/{entry}/ns/net")
-                except OSError:
-                    continue
-                if (stat.st_dev, stat.st_ino) in identities:
-                    found.append(int(entry))
-        return found
+                stat = os.stat(f"/proc/{entry}/ns/net")
+            except OSError:
+                continue
+            if (stat.st_dev, stat.st_ino) in identities:
+                found.append(int(entry))
+    return found
 
 
 def _kill(pid):
