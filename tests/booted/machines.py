@@ -259,11 +259,17 @@ class Machine:
         its PID namespace."""
         self.wanted = False
         running = self.nspawn
+        inside = processes_in_namespaces([self.netns])  # PID 1 among them, which kills its PID namespace
         if running is not None:
             _kill(running.pid)
             running.wait()
-        for pid in processes_rooted_in(self.root):
+        for pid in inside + processes_in_namespaces([self.netns]):
             _kill(pid)
+        deadline = time.monotonic() + 10
+        while processes_in_namespaces([self.netns]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if processes_in_namespaces([self.netns]):
+            raise RuntimeError(f"machine {self.name}: processes outlived its power-off")
         if self.supervisor is not None:
             self.supervisor.join()
         ip("netns", "delete", self.netns, check=False)
@@ -377,16 +383,10 @@ class Machines:
             self.server.wait()
         for pid in processes_in_namespaces([self.controller]):  # SSH masters of Ansible's connections
             _kill(pid)
-        deadline = time.monotonic() + 10
-        while processes_rooted_in(self.work) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        left = processes_rooted_in(self.work)
         ip("netns", "delete", self.controller, check=False)
         shutil.rmtree(self.work, ignore_errors=True)
         (STATE / self.prefix).unlink(missing_ok=True)
         (STATE / f"ssh-{self.prefix}").unlink(missing_ok=True)
-        if left:
-            raise RuntimeError(f"processes of the machines outlived them: {left}")
 
     def remember(self):
         """What `down` needs if this process dies: the work directory, every pid to kill, and the
@@ -435,23 +435,6 @@ class Machines:
         ]))
 
 
-def processes_rooted_in(directory):
-    """PIDs whose root directory is `directory` or under it: a machine's processes, by its file system."""
-    directory = str(directory).rstrip("/")
-    if not directory.startswith(f"/var/tmp/{PREFIX}"):
-        raise ValueError(f"not a machine's directory: {directory!r}")
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                root = os.readlink(f"/proc/{entry}/root")
-            except OSError:
-                continue
-            if root == str(directory) or root.startswith(f"{directory}/"):
-                found.append(int(entry))
-    return found
-
-
 def _quote(arg):
     import shlex
     return shlex.quote(arg)
@@ -480,7 +463,7 @@ def down_all(left_behind_only=False, prefix=PREFIX):
         netns = pathlib.Path("/run/netns")
         names = [name for name in sorted(os.listdir(netns)) if name.startswith(f"{entry.name}-")] if netns.exists() else []
         ours = work.startswith(f"/var/tmp/{PREFIX}")  # a directory this harness made, never /
-        for pid in processes_in_namespaces(names) + (processes_rooted_in(work) if ours else []):
+        for pid in processes_in_namespaces(names):
             _kill(pid)  # the machines' PID 1s outlive their nspawn
         time.sleep(0.5)
         for name in names:

@@ -54,9 +54,11 @@ def by_release(machines, release):
 
 # host preparation
 def test_host_preparation_uses_each_releases_own_package_manager(machines, tmp_path):
-    """pyroute2 from the local apt repository (the lists empty, as on a fresh image), through the
-    interpreter discovery finds; Debian 11's is too old: named, then replaced by pip when allowed."""
-    local = {"topology_name": "lntprep", "topology_namespaces": [{"name": "prep"}]}
+    """pyroute2 and nftables from the local apt repository (the lists empty, as on a fresh image),
+    for the interpreter discovery finds; Debian 11's pyroute2 is too old: named, then replaced by
+    pip from the local index when allowed."""
+    local = {"topology_name": "lntprep", "topology_uplink_range": "198.19.210.0/24",
+             "topology_namespaces": [{"name": "prep", "uplink": {"nat": True}}]}
     old = by_release(machines, "11") if "11" in [machine.release for machine in machines] else None
     if old is not None:
         refused = playbook(machines, tmp_path, ROLE, local, limit=old.name)
@@ -76,6 +78,8 @@ def test_host_preparation_uses_each_releases_own_package_manager(machines, tmp_p
             else:  # the release's own package
                 assert found.startswith("/usr/lib/python3/dist-packages/pyroute2/"), found
                 assert "install ok installed" in on(machine, "dpkg-query -W -f='${Status}' python3-pyroute2")
+            assert "install ok installed" in on(machine, "dpkg-query -W -f='${Status}' nftables")
+            assert "linuxnet-lntprep" in on(machine, "nft list tables")
             assert netns_list(machine) == ["prep"], python
         again = timed("prepare_again", playbook, machines, tmp_path, ROLE, {**local, **PIP})
         assert again.returncode == 0 and all(recap(again.stdout)[m.name]["changed"] == 0 for m in machines), \

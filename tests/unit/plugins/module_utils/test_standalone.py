@@ -106,3 +106,73 @@ def test_at_boot_the_interfaces_guarded_when_saved_stay_guarded_before_the_netwo
     assert status == 2 and "refusing to move into a namespace interface 'eth0': it carries the host's default " \
                            "route when the topology was saved" in err
     assert kernel.link(None, "eth0") is not None and kernel.namespace_names() == []
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def probed(monkeypatch, answers):
+    """_verified with verify() answering from `answers` (True: verified, False: a probe failed)."""
+    from ansible_collections.linuxnet.netns.plugins.module_utils import _standalone
+    from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import VerificationFailed
+
+    calls = []
+
+    def verify(_view, _topology):
+        calls.append(1)
+        if answers.pop(0):
+            return {"verification": {"probes": 2}}
+        raise VerificationFailed({"failed": 1, "probes": 2, "unreachable": [{"from": "a", "to": "b", "address": "x"}]})
+
+    monkeypatch.setattr(_standalone, "verify", verify)
+    return _standalone, calls
+
+
+class View:
+    def fresh(self):
+        return self
+
+
+def needs_network(value):
+    topology = Topology.from_params({"namespaces": [{"name": "a"}], "name": "lab"})
+    topology.local.needs_network = lambda: value
+    return topology
+
+
+def test_at_boot_probes_that_need_the_network_are_retried_until_it_is_up(monkeypatch):
+    standalone, calls = probed(monkeypatch, [False, False, True])
+    clock = Clock()
+    assert standalone._verified(View(), needs_network(True), clock=clock, sleep=clock.sleep) == {"probes": 2}
+    assert len(calls) == 3 and clock.now == 2 * standalone.RETRY_EVERY
+
+
+def test_at_boot_the_retries_end_with_the_failure_once_the_patience_is_spent(monkeypatch):
+    import pytest
+
+    from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import VerificationFailed
+
+    standalone, calls = probed(monkeypatch, [False] * 100)
+    clock = Clock()
+    with pytest.raises(VerificationFailed, match="1 of 2 probes got no answer"):
+        standalone._verified(View(), needs_network(True), clock=clock, sleep=clock.sleep)
+    assert clock.now >= standalone.NETWORK_PATIENCE and len(calls) == standalone.NETWORK_PATIENCE // 2 + 1
+
+
+def test_a_local_topology_fails_its_verification_at_once(monkeypatch):
+    import pytest
+
+    from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import VerificationFailed
+
+    standalone, calls = probed(monkeypatch, [False, True])
+    clock = Clock()
+    with pytest.raises(VerificationFailed):
+        standalone._verified(View(), needs_network(False), clock=clock, sleep=clock.sleep)
+    assert len(calls) == 1 and clock.now == 0

@@ -31,7 +31,7 @@ DOC = documented_options(netns_topology)
 ROLE_ONLY = {"topology_graph_file", "topology_graph_format", "topology_show_description", "topology_command_python",
              "topology_underlay_address", "topology_underlay_mtu", "topology_install_requirements",
              "topology_install_with_pip", "topology_pip_extra_args"}
-MODULE_ONLY = {"host", "fleet"}  # the role fills them in from the inventory
+MODULE_ONLY = {"host", "fleet", "verify_at_boot"}  # the role fills them in (inventory, topology_verify)
 
 
 def module_argument_spec(monkeypatch):

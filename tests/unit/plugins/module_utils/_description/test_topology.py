@@ -103,3 +103,14 @@ def test_the_saved_form_keeps_the_profile_and_link_defaults():
                         name="t", persistent=True, profile="throughput", link_defaults={"txqueuelen": 5}))
     again = Topology.from_saved(topology.saved_form(), "t")
     assert again.local.veths() == topology.local.veths() and again.local.end_settings() == topology.local.end_settings()
+
+
+def test_a_fleet_hosts_two_calls_save_the_same_description_whatever_they_verify_now():
+    """The role's per-host call verifies nothing yet and its fleet-wide call verifies: both save
+    verify_at_boot, so a re-run of an unchanged fleet writes nothing."""
+    common = {"namespaces": [{"name": "a"}], "name": "lab", "persistent": True, "verify_at_boot": True}
+    first = Topology.from_params({**common, "verify": False}).saved_form()
+    second = Topology.from_params({**common, "verify": True}).saved_form()
+    assert first == second and first["verify"] is True
+    assert Topology.from_params({**common, "verify_at_boot": None, "verify": True}).saved_form()["verify"] is True
+    assert Topology.from_params({**common, "verify_at_boot": None}).saved_form()["verify"] is False
