@@ -245,11 +245,15 @@ class Machine:
         raise RuntimeError(f"machine {self.name} did not boot within {BOOT_DEADLINE} s: {self.tail()}")
 
     def reboot(self):
-        """`systemctl reboot` inside; returns once the machine has gone down (the supervisor boots it)."""
-        old = self.nspawn
+        """`systemctl reboot` inside; returns the systemd-nspawn that is going down (the supervisor
+        boots the machine again once it has)."""
+        going = self.nspawn
         self.run(["systemctl", "reboot"])
-        old.wait(timeout=BOOT_DEADLINE)
-        while self.nspawn is old:
+        return going
+
+    def wait_until_down(self, going):
+        going.wait(timeout=BOOT_DEADLINE)
+        while self.nspawn is going:
             time.sleep(0.05)
 
     def power_off(self):
@@ -368,8 +372,9 @@ class Machines:
     def reboot(self, machines):
         """Reboot the machines together; {name: seconds from `systemctl reboot` to booted}."""
         since = time.monotonic()
-        for machine in machines:
-            machine.reboot()
+        going = [(machine, machine.reboot()) for machine in machines]
+        for machine, nspawn in going:
+            machine.wait_until_down(nspawn)
         for machine in machines:
             machine.wait_until_up(since)
         return {machine.name: round(machine.boot_times[-1], 1) for machine in machines}
@@ -418,8 +423,8 @@ class Machines:
         self.remember()
 
     def _ansible_files(self):
-        lines = ["[booted]"] + [f"{machine.name} ansible_host={machine.address} debian_release={machine.release}"
-                               for machine in self.machines]
+        lines = ["[booted]"]
+        lines += [f"{machine.name} ansible_host={machine.address} debian_release={machine.release}" for machine in self]
         lines += ["", "[booted:vars]", "ansible_user=root", f"ansible_ssh_private_key_file={self.key}",
                   f"booted_pip_index=http://{UNDERLAY}.1:{PORT}/pypi/simple", ""]
         self.inventory.write_text("\n".join(lines))

@@ -50,6 +50,7 @@ def pyroute2_too_old():
             return found.group(1) if version < MINIMUM_PYROUTE2 else None
     return None
 
+
 LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 _ZERO_MAC = "00:00:00:00:00:00"
 _NSID_NOT_ASSIGNED = 0xFFFFFFFF  # -1 as pyroute2 decodes it (unsigned)
