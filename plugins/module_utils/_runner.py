@@ -12,7 +12,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, os_error_message
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.kernel import Kernel
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.pyroute2_found import (
     HAS_PYROUTE2,
     PYROUTE2_IMPORT_ERROR,
     pyroute2_too_old,

@@ -33,8 +33,21 @@ options:
       - Namespaces, each a mapping with C(name) (required), C(forwarding) (bool; sets IPv4 and IPv6
         forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
         sysctls), C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
-        M(linuxnet.netns.netns_route)), C(host) (an inventory hostname; omitted, the namespace is
-        on every host the task runs on), C(uplink) and C(interfaces).
+        M(linuxnet.netns.netns_route), and C(table) and C(nexthops)), C(loopback) (addresses on its
+        C(lo)), C(rules) (policy routing rules), C(host) (an inventory hostname; omitted, the
+        namespace is on every host the task runs on), C(uplink) and C(interfaces).
+      - A route's C(table) is a number (1 to 4294967295, not the kernel's 253 and 255) or C(main),
+        the default. C(nexthops) makes one multipath route (ECMP) over several paths, each a
+        mapping with C(via), C(interface) and C(weight) (1 to 256, default 1), instead of the
+        route's own C(via) and C(interface). A route whose gateway, nexthops, metric or table
+        changes is replaced, leaving no copy. The collection's routes carry a protocol number of
+        their own (77), so that O(prune) removes the ones the topology no longer names while the
+        kernel's, a routing daemon's (bird 12, zebra 11, bgp 186, ospf 188) and an operator's
+        (static, 4) are never touched.
+      - C(rules) is a list of mappings with C(from) and C(to) (an address or network, or C(all);
+        one at least), C(table) (required) and C(priority) (omitted, the kernel chooses). A rule at a
+        priority that an earlier run gave another selector or table is replaced; with O(prune),
+        rules the topology made and no longer names are removed.
       - C(interfaces) puts host interfaces in the namespace, each a mapping with C(name) (required),
         C(kind) (C(macvlan), the default, or C(ipvlan) - a child of the host interface C(parent),
         made straight into the namespace, in C(mode) C(bridge), C(private), C(vepa) or C(passthru)

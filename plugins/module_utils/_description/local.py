@@ -6,12 +6,15 @@ fleet: the objects placed on this host, and the tunnel ends of its cross-host li
 Python. Private to linuxnet.netns.
 """
 
+from dataclasses import replace
+
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Veth, Vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK
 
 
 class LocalPart:
@@ -28,7 +31,16 @@ class LocalPart:
         return [bridge for bridge in self._topology.bridges if self._bridge_here(bridge.netns, bridge.name)]
 
     def routes(self):
-        return [route for route in self._topology.routes if self._namespace_here(route.netns)]
+        """This host's routes, each knowing the tables of the others to its destination in its namespace."""
+        routes = [route for route in self._topology.routes if self._namespace_here(route.netns)]
+        tables = {}
+        for route in routes:
+            tables.setdefault((route.netns, route.destination), set()).add(route.table)
+        return [replace(route, other_tables=tuple(sorted(tables[(route.netns, route.destination)] - {route.table})))
+                for route in routes]
+
+    def rules(self):
+        return [rule for rule in self._topology.rules if self._namespace_here(rule.netns)]
 
     def veths(self):
         return [Veth.from_params({**self._topology.veth_params(link), "mtu": self._placement.link_mtu[link.key]})
@@ -98,6 +110,9 @@ class LocalPart:
         for (netns, name), addresses in topology.bridge_addresses.items():
             if addresses and self._bridge_here(netns, name):
                 sets.append(AddressSet(name, addresses, netns, nodad=True, **topology.guard_passes))
+        for netns, addresses in topology.loopback_addresses.items():
+            if self._namespace_here(netns):
+                sets.append(AddressSet(LOOPBACK, addresses, netns, nodad=True))
         for (netns, name), addresses in topology.host_interface_addresses.items():
             if addresses and self._namespace_here(netns):
                 sets.append(AddressSet(name, addresses, netns, nodad=True, on_host_lan=True, **topology.guard_passes))

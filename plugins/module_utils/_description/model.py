@@ -124,6 +124,33 @@ class AddressSet:
 
 
 @dataclass(frozen=True)
+class Nexthop:
+    """One path of a multipath route."""
+    via: object = None
+    interface: str = None
+    weight: int = 1
+
+    KEYS = ("via", "interface", "weight")
+
+    @classmethod
+    def from_params(cls, params, version, what):
+        if not isinstance(params, dict):
+            raise ValidationError(f"{what}: a nexthop is a mapping of via, interface and weight, not {params!r}")
+        unknown = sorted(set(params) - set(cls.KEYS))
+        if unknown:
+            raise ValidationError(f"{what}: unknown key(s) {', '.join(unknown)}; a nexthop takes via, interface, weight")
+        via = validate.ip_address(params["via"], f"{what}: gateway") if params.get("via") is not None else None
+        if via is not None and via.version != version:
+            raise ValidationError(f"{what}: gateway {via} is not of the route's IP version")
+        interface = _optional_interface(params.get("interface"), f"{what}: interface name")
+        if via is None and interface is None:
+            raise ValidationError(f"{what}: give a gateway (via), an interface, or both")
+        weight = params.get("weight")
+        return cls(via=via, interface=interface,
+                   weight=1 if weight is None else validate.integer_in_range(weight, f"{what}: weight", 1, 256))
+
+
+@dataclass(frozen=True)
 class Route:
     destination: object  # ipaddress network; 'default' becomes 0.0.0.0/0 or ::/0
     via: object = None
@@ -132,15 +159,25 @@ class Route:
     netns: str = None
     state: str = PRESENT
     allow_host_network: bool = False  # past the guard of the host's own routes (see _reconcile/guard.py)
+    table: int = validate.MAIN_TABLE
+    nexthops: tuple = ()  # Nexthop, ...: one multipath route
+    other_tables: tuple = None  # in a topology: the tables of its other routes to this destination here
 
     @classmethod
     def from_params(cls, params):
         to = validate.route_destination(params.get("to"))
         via = validate.ip_address(params["via"], "gateway") if params.get("via") is not None else None
+        hops = params.get("nexthops") or []
         if to == "default":
-            to = validate.route_destination("::/0" if via is not None and via.version == 6 else "0.0.0.0/0")
+            first = via or next((validate.ip_address(hop["via"], "gateway") for hop in hops
+                                 if isinstance(hop, dict) and hop.get("via") is not None), None)
+            to = validate.route_destination("::/0" if first is not None and first.version == 6 else "0.0.0.0/0")
         if via is not None and via.version != to.version:
             raise ValidationError(f"route to {params.get('to')}: gateway {via} is not of the same IP version")
+        if not isinstance(hops, list):
+            raise ValidationError(f"route to {params.get('to')}: nexthops must be a list of {{via, interface, weight}}")
+        nexthops = tuple(Nexthop.from_params(hop, to.version, f"route to {params.get('to')}: nexthops[{index}]")
+                         for index, hop in enumerate(hops))
         route = cls(
             destination=to,
             via=via,
@@ -149,9 +186,13 @@ class Route:
             netns=validate.optional_netns_name(params.get("netns")),
             state=validate.state(params.get("state")),
             allow_host_network=bool(params.get("allow_host_network")),
+            table=validate.route_table(params.get("table"), f"route to {params.get('to')}: table"),
+            nexthops=nexthops,
         )
-        if route.state == PRESENT and via is None and route.interface is None:
-            raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, or both")
+        if nexthops and (via is not None or route.interface is not None):
+            raise ValidationError(f"route to {params.get('to')}: give nexthops or via and interface, not both")
+        if route.state == PRESENT and via is None and route.interface is None and not nexthops:
+            raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, both, or nexthops")
         return route
 
     @property
@@ -163,7 +204,8 @@ class Route:
 
     @property
     def target(self):
-        return f"route {self.destination} in {where(self.netns)}"
+        table = "" if self.table == validate.MAIN_TABLE else f" (table {self.table})"
+        return f"route {self.destination}{table} in {where(self.netns)}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwar
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import host_interface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.local import LocalPart
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.policy_rules import Rule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import LINK_PROFILES
@@ -34,14 +35,14 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
 LINK_KEYS = {"endpoints", "mtu", "vni"} | END_KEYS
 ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac"} | END_KEYS
 LINK_DEFAULT_KEYS = {"mtu"} | END_KEYS  # link_defaults, and what a profile sets
-ROUTE_KEYS = {"to", "via", "interface", "metric"}
+ROUTE_KEYS = {"to", "via", "interface", "metric", "table", "nexthops"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Topology:
         self.namespace_pins = {}  # name -> host, for the namespaces pinned to one host of a fleet
         self.bridge_pins = {}  # (netns, bridge) -> host
         self.routes = []
+        self.rules = []  # Rule, the namespaces' policy routing rules
+        self.loopback_addresses = {}  # netns -> addresses on its lo
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.uplink_range = description.uplink_range or DEFAULT_UPLINK_RANGE
         self.uplinks = {}  # namespace -> Uplink
@@ -159,6 +162,11 @@ class Topology:
             self.host_interfaces.append(model)
             self.host_interface_addresses[(name, model.name)] = tuple(
                 _wrap(interface_where, validate.address_list, interface.get("addresses")))
+        if entry.get("loopback"):
+            self.loopback_addresses[name] = tuple(_wrap(f"{where} ({name}) loopback", validate.address_list,
+                                                        entry["loopback"]))
+        for rule_index, rule in enumerate(_entries(entry.get("rules"), f"{where} ({name}) rules")):
+            self.rules.append(Rule.from_params(rule, name, f"{where} ({name}) rules[{rule_index}]", self.state))
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)

@@ -152,6 +152,21 @@ def metric(value):
     return None if value is None else integer_in_range(value, "metric", 0, METRIC_MAX)
 
 
+MAIN_TABLE = 254
+_RESERVED_TABLES = {253: "default", 255: "local"}
+
+
+def route_table(value, what="table"):
+    """A routing table by number (1 to 2**32 - 1) or as main; the kernel's local and default are refused."""
+    if value is None or value == "main":
+        return MAIN_TABLE
+    number = integer_in_range(value, what, 1, METRIC_MAX)
+    if number in _RESERVED_TABLES:
+        raise ValidationError(f"{what} {value!r} is the kernel's {_RESERVED_TABLES[number]} table: give another "
+                              f"(1 to {METRIC_MAX}, or main)")
+    return number
+
+
 def vni(value, what="vni"):
     """A VXLAN network identifier; None stays None (derived or not needed)."""
     return None if value is None else integer_in_range(value, what, 1, VNI_MAX)

@@ -8,7 +8,9 @@ plans or guards: it does what it is asked and says what it found. The files: nam
 (namespace files, the handles that enter them, owner records), records (what a run changed,
 under /run), saved (descriptions under /etc), sysctl, netlink (rtnetlink requests) over
 netlink_plain (a plain netlink socket for the frequent ones), messages (replies decoded into
-records), traffic (qdiscs), ethtool (offloads), nftables (tables, through libnftables).
+records), policy_rules (ip rules), traffic (qdiscs), ethtool (offloads), nftables (tables, through
+libnftables), sockets (listening ports), paths (trusted files), pyroute2_found (whether pyroute2
+is there and new enough, without importing it).
 
 May import: _errors, and _description.vocabulary (shared words such as LOOPBACK). Nothing of
 reconcile, verify or report.

@@ -67,6 +67,7 @@ class RouteRecord:
     metric: int
     proto: int
     table: int = 254  # the main table
+    nexthops: tuple = ()  # ((gateway or None, oif, weight), ...) of a multipath route
 
 
 class Attributes:
@@ -169,4 +170,10 @@ def route_from(msg, attrs):
         metric=attrs["RTA_PRIORITY"] or 0,
         proto=msg["proto"],
         table=attrs["RTA_TABLE"] or msg["table"],
+        nexthops=tuple(_nexthop_from(hop) for hop in attrs["RTA_MULTIPATH"] or ()),
     )
+
+
+def _nexthop_from(hop):
+    gateway = Attributes(hop)["RTA_GATEWAY"]
+    return ipaddress.ip_address(gateway) if gateway else None, hop["oif"] or None, hop["hops"] + 1

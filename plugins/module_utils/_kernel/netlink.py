@@ -14,42 +14,15 @@ Written against what pyroute2 0.7 (Debian 12) and 0.9 (PyPI) both offer.
 import errno
 import functools
 import gc
-import importlib.util
 import ipaddress
 import os
-import re
 import socket
 from contextlib import contextmanager
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import messages, namespaces, netlink_plain, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import messages, namespaces, netlink_plain, policy_rules, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import MAIN_TABLE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import where
-
-# pyroute2 is imported on first use, not here: importing it costs 0.1 to 0.25 s, which is most of
-# a single `netns` task that needs no netlink at all (files in /run/netns, lo by ioctl, sysctls).
-_PYROUTE2 = importlib.util.find_spec("pyroute2")
-HAS_PYROUTE2 = _PYROUTE2 is not None
-PYROUTE2_IMPORT_ERROR = None if HAS_PYROUTE2 else "ModuleNotFoundError: No module named 'pyroute2'"
-MINIMUM_PYROUTE2 = (0, 7, 2)
-
-
-def pyroute2_too_old():
-    """The version of the pyroute2 found when it is older than MINIMUM_PYROUTE2, else None (also when
-    its metadata cannot be found), read from the directory names beside it, without importing it."""
-    if _PYROUTE2 is None or not _PYROUTE2.origin:
-        return None
-    site = os.path.dirname(os.path.dirname(_PYROUTE2.origin))
-    try:
-        entries = os.listdir(site)
-    except OSError:
-        return None
-    for entry in entries:
-        found = re.match(r"pyroute2-(\d+(?:\.\d+)*)[.-]", entry)
-        if found:
-            version = tuple(int(part) for part in found.group(1).split(".")[:3])
-            return found.group(1) if version < MINIMUM_PYROUTE2 else None
-    return None
-
 
 LOOPBACK_INDEX = 1  # the kernel registers lo first in every namespace
 _ZERO_MAC = "00:00:00:00:00:00"
@@ -369,15 +342,30 @@ class NetlinkSession:
         with _request(f"remove address {address} from {interface_name!r} in {self.label}"):
             self._plain.change(netlink_plain.address_message(index, address), "RTM_DELADDR")
 
+    # policy rules
+    @_read_without_collecting
+    def rules(self):
+        with _request(f"list rules in {self.label}"):
+            return policy_rules.rules(self._plain)
+
+    def add_rule(self, family, priority, source, destination, table):
+        with _request(f"add a rule for table {table} in {self.label}"):
+            policy_rules.add_rule(self._plain, family, priority, source, destination, table)
+
+    def delete_rule(self, record):
+        with _request(f"delete the rule of priority {record.priority} in {self.label}"):
+            policy_rules.delete_rule(self._plain, record)
+
     # routes
-    def replace_route(self, dst, gateway, oif, metric):
+    def replace_route(self, dst, gateway, oif, metric, table=MAIN_TABLE, nexthops=()):
         with _request(f"set route to {dst} in {self.label}"):
-            self._plain.change(netlink_plain.route_message(dst, gateway, oif, metric), "RTM_NEWROUTE",
+            self._plain.change(netlink_plain.route_message(dst, gateway, oif, metric, table, nexthops), "RTM_NEWROUTE",
                                netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_REPLACE)
 
-    def delete_route(self, dst, metric, missing_ok=False):
+    def delete_route(self, dst, metric, missing_ok=False, table=MAIN_TABLE):
         try:
-            self._plain.change(netlink_plain.route_message(dst, metric=metric, replace=False), "RTM_DELROUTE")
+            self._plain.change(netlink_plain.route_message(dst, metric=metric, table=table, replace=False),
+                               "RTM_DELROUTE")
         except _netlink_error() as exc:
             code = getattr(exc, "code", 0)
             if not (missing_ok and code == errno.ESRCH):

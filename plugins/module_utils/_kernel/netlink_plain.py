@@ -107,9 +107,10 @@ class PlainSocket:
 # The messages: the reads', and the frequent changes' as IPRoute builds them.
 IFF_UP = 0x1
 _IFA_F_NODAD = 0x02
-_RTPROT_STATIC = 4
+RTPROT_LINUXNET = 77  # the protocol of a topology's own routes and rules: not an operator's (static, 4) nor a daemon's
 RTN_UNICAST = 1
 MAIN_TABLE = 254
+_RT_TABLE_COMPAT = 252  # rtm_table of a table above 255, which RTA_TABLE then names
 
 
 def link_message(index=0, up=None, attrs=()):
@@ -181,21 +182,26 @@ def address_message(index, address, nodad=False):
     return message
 
 
-def route_message(dst, gateway=None, oif=None, metric=None, replace=True):
-    """An rtmsg for the main table's route to `dst` (an ipaddress network): to replace, or to delete."""
+def route_message(dst, gateway=None, oif=None, metric=None, table=MAIN_TABLE, nexthops=(), replace=True):
+    """An rtmsg for the route to `dst` (an ipaddress network) in `table`: to replace, or to delete.
+    `nexthops`, ((gateway, oif, weight), ...), makes one multipath route."""
     from pyroute2.netlink.rtnl.rtmsg import rtmsg
 
     message = rtmsg()
     message["family"] = socket.AF_INET6 if dst.version == 6 else socket.AF_INET
     message["dst_len"] = dst.prefixlen
-    message["table"] = MAIN_TABLE
+    message["table"] = table if table < 256 else _RT_TABLE_COMPAT
     if replace:
-        message["proto"] = _RTPROT_STATIC
+        message["proto"] = RTPROT_LINUXNET
         message["type"] = RTN_UNICAST
     attrs = [("RTA_DST", str(dst.network_address))] if dst.prefixlen else []
-    attrs.append(("RTA_TABLE", MAIN_TABLE))
+    attrs.append(("RTA_TABLE", table))
     for name, value in (("RTA_GATEWAY", gateway), ("RTA_OIF", oif), ("RTA_PRIORITY", metric)):
         if value is not None:
             attrs.append((name, str(value) if name == "RTA_GATEWAY" else value))
+    if nexthops:
+        attrs.append(("RTA_MULTIPATH", [
+            {"oif": hop_oif or 0, "hops": weight - 1, "attrs": [("RTA_GATEWAY", str(hop_gateway))] if hop_gateway else []}
+            for hop_gateway, hop_oif, weight in nexthops]))
     message["attrs"] = attrs
     return message

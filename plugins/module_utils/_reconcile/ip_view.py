@@ -19,6 +19,7 @@ class IpView:
         self._planned = {}  # (netns, name): the addresses the plan leaves on it
         self._routes = {}  # netns -> [RouteRecord] of every table, from one dump
         self._main_routes = {}  # netns -> those of the main table
+        self._rules = {}  # netns -> [RuleRecord]
 
     def addresses_of(self, netns, name):
         """The addresses (ipaddress interfaces) on `name`, as the plan so far leaves them."""
@@ -61,6 +62,12 @@ class IpView:
             self._main_routes[netns] = main
         return self._main_routes[netns]
 
+    def routes_in(self, netns, table):
+        """Unicast routes of `table`."""
+        if table == MAIN_TABLE:
+            return self.routes(netns)
+        return [route for route in self.routes_of_every_table(netns) if route.table == table]
+
     def routes_of_every_table(self, netns):
         """Unicast routes of every table (policy routing's too), as the kernel has them now."""
         if self._view.not_made_yet(netns):
@@ -90,14 +97,33 @@ class IpView:
                 pass
         self._addresses.pop(netns, None)
 
-    def replace_route(self, netns, destination, via, interface, metric):
+    def replace_route(self, netns, destination, via, interface, metric, table=MAIN_TABLE, nexthops=()):
+        """Add or replace the route to `destination` with `metric` in `table`; nexthops are
+        ((via, interface name, weight), ...) of one multipath route."""
         oif = self._view.index_of(netns, interface) if interface is not None else None
-        self._view.kernel.netlink(netns).replace_route(destination, via, oif, metric)
+        hops = tuple((hop_via, self._view.index_of(netns, name) if name is not None else None, weight)
+                     for hop_via, name, weight in nexthops)
+        self._view.kernel.netlink(netns).replace_route(destination, via, oif, metric, table, hops)
         self._routes_changed(netns)
 
-    def delete_route(self, netns, destination, metric, missing_ok=False):
-        self._view.kernel.netlink(netns).delete_route(destination, metric, missing_ok=missing_ok)
+    def delete_route(self, netns, destination, metric, missing_ok=False, table=MAIN_TABLE):
+        self._view.kernel.netlink(netns).delete_route(destination, metric, missing_ok=missing_ok, table=table)
         self._routes_changed(netns)
+
+    def rules(self, netns, fresh=False):
+        """The namespace's policy routing rules that look up a table (none in a namespace not made yet)."""
+        if fresh or netns not in self._rules:
+            exists = self._view.namespace_exists_now(netns) if fresh else not self._view.is_new_namespace(netns)
+            self._rules[netns] = self._view.kernel.netlink(netns).rules() if exists else []
+        return self._rules[netns]
+
+    def add_rule(self, netns, family, priority, source, destination, table):
+        self._view.kernel.netlink(netns).add_rule(family, priority, source, destination, table)
+        self._rules.pop(netns, None)
+
+    def delete_rule(self, netns, record):
+        self._view.kernel.netlink(netns).delete_rule(record)
+        self._rules.pop(netns, None)
 
     def _routes_changed(self, netns):
         self._routes.pop(netns, None)

@@ -83,15 +83,37 @@ def _route(view, step):
     netns = step["netns"]
     if not view.namespace_exists_now(netns):
         return
-    before = step["before"]
+    before, table = step["before"], step.get("table", 254)
     if before is None:
-        view.ip.delete_route(netns, ipaddress.ip_network(step["to"]), step["metric"], missing_ok=True)
+        view.ip.delete_route(netns, ipaddress.ip_network(step["to"]), step["metric"], missing_ok=True, table=table)
         return
-    interface = before.get("interface")
-    if interface is not None and view.fresh_link(netns, interface) is None:
-        interface = None
-    via = ipaddress.ip_address(before["via"]) if before.get("via") else None
-    view.ip.replace_route(netns, ipaddress.ip_network(before["to"]), via, interface, before["metric"])
+
+    def interface(name):
+        return name if name is not None and view.fresh_link(netns, name) is not None else None
+
+    def address(value):
+        return ipaddress.ip_address(value) if value else None
+
+    nexthops = tuple((address(hop["via"]), interface(hop["interface"]), hop["weight"])
+                     for hop in before.get("nexthops", ()))
+    view.ip.replace_route(netns, ipaddress.ip_network(before["to"]), address(before.get("via")),
+                          interface(before.get("interface")), before["metric"], table, nexthops)
+
+
+def _rule(view, step):
+    netns = step["netns"]
+    if not view.namespace_exists_now(netns):
+        return
+    source, destination = (ipaddress.ip_network(step[key]) if step[key] else None for key in ("from", "to"))
+    if step["made"]:
+        for record in view.ip.rules(netns, fresh=True):
+            if (record.family, record.source, record.destination, record.table) == (
+                    step["family"], source, destination, step["table"]) and \
+                    step["priority"] in (None, record.priority):
+                view.ip.delete_rule(netns, record)
+                return
+        return
+    view.ip.add_rule(netns, step["family"], step["priority"], source, destination, step["table"])
 
 
 def _sysctls(view, step):
@@ -141,6 +163,7 @@ STEPS = {
     "delete_link": _delete_link,
     "addresses": _addresses,
     "route": _route,
+    "rule": _rule,
     "sysctls": _sysctls,
     "record": _record,
     "nftables": _nftables,

@@ -12,7 +12,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.model 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import namespace_marked
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import namespace_marked, sharers
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
@@ -22,7 +22,9 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_int
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child, plan_moved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import peer_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
-from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import plan_route
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import policy_rules
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.policy_rules import plan_rule
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import ours, plan_route, plan_stale_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings import plan_end_settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
@@ -44,6 +46,7 @@ BUILD_ORDER = (
     (lambda topology: topology.local.end_settings(), plan_end_settings),
     (lambda topology: topology.local.address_sets(), plan_addresses),
     (lambda topology: topology.local.routes(), plan_route),
+    (lambda topology: topology.local.rules(), plan_rule),
     (lambda topology: [topology], plan_saved),
 )
 
@@ -114,6 +117,7 @@ def plan_prune(view, topology, plan):
             plan_recorded_sysctls(view, RecordedSysctls(netns=netns, owner=owner, state=ABSENT), plan)
     for name in pruned:
         plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
+    _prune_routes(view, topology, kept_namespaces, plan)
     described, handled = interface_names(topology), set()
     for netns in kept_namespaces:
         for link in list(view.links(netns).values()):
@@ -127,6 +131,24 @@ def plan_prune(view, topology, plan):
             if removal is not None:
                 planner, gone = removal
                 planner(view, gone, plan)
+
+
+def _prune_routes(view, topology, kept_namespaces, plan):
+    """This collection's routes and rules (by their protocol) that the topology no longer names, in
+    namespaces it alone owns: never the host's, nor those of a namespace another topology shares,
+    nor anyone else's."""
+    described = {(route.netns, route.table, route.destination, route.effective_metric)
+                 for route in topology.local.routes()}
+    for netns in kept_namespaces:
+        if netns is None or sharers(topology.owner, view.namespace_owner(netns)):
+            continue
+        for record in view.ip.routes_of_every_table(netns):
+            if ours(record) and (netns, record.table, record.dst, record.metric) not in described:
+                plan_stale_route(view, netns, record, plan)
+        rules_here = policy_rules.described_by([rule for rule in topology.local.rules() if rule.netns == netns])
+        for record in view.ip.rules(netns):
+            if policy_rules.ours(record) and not rules_here(record):
+                policy_rules.plan_stale_rule(view, netns, record, plan)
 
 
 def _removal(link, netns, owner):

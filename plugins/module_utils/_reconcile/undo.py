@@ -23,9 +23,18 @@ def addresses(netns, name, before):
     return [{"op": "addresses", "netns": netns, "name": name, "addresses": list(before)}]
 
 
-def route(netns, destination, metric, before):
-    """Remove the route made, or put back the one it replaced (before: a route as the planner describes it)."""
-    return [{"op": "route", "netns": netns, "to": str(destination), "metric": metric, "before": before}]
+def route(netns, destination, metric, before, table=254):
+    """Remove the route made, or put back the one it replaced or removed (before: a route as the
+    planner describes it)."""
+    return [{"op": "route", "netns": netns, "to": str(destination), "metric": metric, "table": table,
+             "before": before}]
+
+
+def rule(netns, family, priority, source, destination, table, made):
+    """Remove the rule made, or put back the one removed."""
+    return [{"op": "rule", "netns": netns, "family": family, "priority": priority, "table": table, "made": made,
+             "from": str(source) if source is not None else None,
+             "to": str(destination) if destination is not None else None}]
 
 
 def sysctls(netns, before):

@@ -4,7 +4,7 @@ import importlib.machinery
 
 import pytest
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import netlink
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import pyroute2_found as netlink
 
 
 def found_in(monkeypatch, tmp_path, *entries):

@@ -14,6 +14,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Alre
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import FeaturesRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.namespaces import UNRECORDED
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.traffic import QdiscRecord
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import RTPROT_LINUXNET
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.policy_rules import RuleRecord
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import (
     AddressRecord,
     LinkRecord,
@@ -38,6 +40,7 @@ class FakeNamespace:
         self.links = {}  # index -> dict of attributes
         self.addresses = []  # (index, ipaddress interface)
         self.routes = []  # RouteRecord
+        self.rules = []  # RuleRecord
         self.sysctls = dict(HOST_SYSCTLS)
         self.nsids = {}  # other namespace name -> id it is known by here
         self._indexes = itertools.count(1)
@@ -286,6 +289,19 @@ class FakeNetlink:
     def routes(self):
         return list(self._space.routes)
 
+    def rules(self):
+        return list(self._space.rules)
+
+    def add_rule(self, family, priority, source, destination, table):
+        self.kernel.requests.append(("add rule", self.netns, table))
+        self._space.rules.append(RuleRecord(family=family, priority=32765 if priority is None else priority,
+                                            source=source, destination=destination, table=table,
+                                            proto=RTPROT_LINUXNET))
+
+    def delete_rule(self, record):
+        self.kernel.requests.append(("delete rule", self.netns, record.table))
+        self._space.rules.remove(record)
+
     def netnsid_of(self, other):
         return self.kernel.nsid(self.netns, other.netns)
 
@@ -395,15 +411,16 @@ class FakeNetlink:
         self._space.addresses.remove((index, address))
 
     # routes
-    def replace_route(self, dst, gateway, oif, metric):
+    def replace_route(self, dst, gateway, oif, metric, table=254, nexthops=()):
         self.kernel.requests.append(("replace route", self.netns, str(dst)))
-        self.delete_route(dst, metric, missing_ok=True)
+        self.delete_route(dst, metric, missing_ok=True, table=table)
         family = 2 if dst.version == 4 else 10
         self._space.routes.append(RouteRecord(family=family, dst=dst, gateway=gateway, oif=oif, metric=metric,
-                                              proto=4))
+                                              proto=RTPROT_LINUXNET, table=table, nexthops=tuple(nexthops)))
 
-    def delete_route(self, dst, metric, missing_ok=False):
-        kept = [route for route in self._space.routes if not (route.dst == dst and route.metric == metric)]
+    def delete_route(self, dst, metric, missing_ok=False, table=254):
+        kept = [route for route in self._space.routes
+                if not (route.dst == dst and route.metric == metric and route.table == table)]
         if len(kept) == len(self._space.routes) and not missing_ok:
             raise KernelError(f"delete route to {dst} failed: no such object")
         self._space.routes = kept

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
@@ -14,8 +16,9 @@ from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconci
 )
 
 
-def route(**params):
-    return Route.from_params({"netns": "red", "to": "198.18.50.0/24", "via": "198.18.1.1", **params})
+def route(other_tables=None, **params):
+    made = Route.from_params({"netns": "red", "to": "198.18.50.0/24", "via": "198.18.1.1", **params})
+    return made if other_tables is None else dataclasses.replace(made, other_tables=other_tables)
 
 
 @pytest.fixture
@@ -68,9 +71,62 @@ def test_a_missing_interface_is_named(kernel):
         planned(kernel, plan_route, route(interface="eth9"))
 
 
-def test_the_same_destination_with_another_metric_is_another_route(kernel):
+def test_a_changed_metric_replaces_the_route_and_leaves_no_stale_copy(kernel):
     converged(kernel, plan_route, route())
-    assert actions(planned(kernel, plan_route, route(metric=100))) == [("route", "create")]
+    plan = converged(kernel, plan_route, route(metric=100))
+    assert actions(plan) == [("route", "create"), ("route", "delete")]
+    assert [made.metric for made in kernel.namespaces["red"].routes] == [100]
+    assert not planned(kernel, plan_route, route(metric=100)).changed
+
+
+def test_an_operators_route_to_the_same_destination_is_never_touched(kernel):
+    import ipaddress
+
+    from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.messages import RouteRecord
+
+    static = RouteRecord(family=2, dst=ipaddress.ip_network("198.18.50.0/24"), gateway=ipaddress.ip_address("198.18.2.1"),
+                         oif=None, metric=50, proto=4)  # `ip route add ... proto static metric 50`
+    kernel.namespaces["red"].routes.append(static)
+    converged(kernel, plan_route, route(metric=100))
+    converged(kernel, plan_route, route(metric=200))
+    assert sorted(made.metric for made in kernel.namespaces["red"].routes) == [50, 200]
+
+
+def test_a_multipath_route_is_one_route_with_its_nexthops_and_weights(kernel):
+    hops = [{"via": "198.18.1.1", "weight": 2}, {"via": "198.18.2.1"}]
+    wanted = route(via=None, nexthops=hops)
+    plan = converged(kernel, plan_route, wanted)
+    assert actions(plan) == [("route", "create")]
+    [made] = kernel.namespaces["red"].routes
+    assert made.nexthops == ((wanted.nexthops[0].via, None, 2), (wanted.nexthops[1].via, None, 1))
+    assert plan.changes[0].after["nexthops"] == [{"via": "198.18.1.1", "interface": None, "weight": 2},
+                                                {"via": "198.18.2.1", "interface": None, "weight": 1}]
+    assert not planned(kernel, plan_route, wanted).changed
+    reweighted = route(via=None, nexthops=[{"via": "198.18.1.1"}, {"via": "198.18.2.1"}])
+    assert actions(converged(kernel, plan_route, reweighted)) == [("route", "update")]
+    assert len(kernel.namespaces["red"].routes) == 1
+
+
+def test_a_route_in_another_table_and_one_moved_between_tables(kernel):
+    converged(kernel, plan_route, route(table=100))
+    assert [(made.table, made.metric) for made in kernel.namespaces["red"].routes] == [(100, 0)]
+    moved = converged(kernel, plan_route, route(table=200, other_tables=()))
+    assert actions(moved) == [("route", "create"), ("route", "delete")]
+    assert [made.table for made in kernel.namespaces["red"].routes] == [200]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"table": 255}, "table 255 is the kernel's local table"),
+    ({"table": "x"}, "table"),
+    ({"nexthops": [{"via": "198.18.1.1"}]}, "give nexthops or via and interface, not both"),
+    ({"via": None, "nexthops": [{"weight": 2}]}, r"nexthops\[0\]: give a gateway"),
+    ({"via": None, "nexthops": [{"via": "198.18.1.1", "weight": 0}]}, "weight 0 is out of range"),
+    ({"via": None, "nexthops": [{"via": "2001:db8::1"}]}, "not of the route's IP version"),
+    ({"via": None, "nexthops": [{"via": "198.18.1.1", "gw": 1}]}, "unknown key"),
+])
+def test_bad_tables_and_nexthops_are_named(params, message):
+    with pytest.raises(ValidationError, match=message):
+        route(**params)
 
 
 def test_absent_deletes_only_an_existing_route(kernel):
