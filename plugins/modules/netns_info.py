@@ -176,9 +176,16 @@ namespaces:
           type: str
           sample: ipv4
         protocol:
-          description: Who added the route (C(kernel), C(boot), C(static), or the protocol number).
+          description:
+            - Who added the route - C(kernel), C(boot), C(static), C(linuxnet) (this collection), C(zebra), C(bird),
+              C(bgp), C(ospf), or the protocol number.
           type: str
           sample: boot
+        nexthops:
+          description: The paths of a multipath route, each with C(via), C(interface) and C(weight); empty otherwise.
+          type: list
+          elements: dict
+          sample: [{"via": "198.18.1.2", "interface": "a", "weight": 1}, {"via": "198.18.2.2", "interface": "b", "weight": 1}]
     uplink:
       description:
         - The namespace's uplink (a veth named C(uplink), as M(linuxnet.netns.netns_uplink) and the

@@ -34,7 +34,9 @@ options:
         forwarding inside the namespace; omitted leaves it alone), C(sysctls) (mapping of network
         sysctls), C(routes) (list of mappings with C(to), C(via), C(interface), C(metric), as in
         M(linuxnet.netns.netns_route), and C(table) and C(nexthops)), C(loopback) (addresses on its
-        C(lo)), C(rules) (policy routing rules), C(host) (an inventory hostname; omitted, the
+        C(lo)), C(rules) (policy routing rules), C(dns) (a mapping with C(nameservers) and
+        C(search), written to C(/etc/netns/NS/resolv.conf), which C(ip netns exec) and the
+        namespace's services see as C(/etc/resolv.conf); removed with the topology), C(host) (an inventory hostname; omitted, the
         namespace is on every host the task runs on), C(uplink) and C(interfaces).
       - A route's C(table) is a number (1 to 4294967295, not the kernel's 253 and 255) or C(main),
         the default. C(nexthops) makes one multipath route (ECMP) over several paths, each a
@@ -239,6 +241,14 @@ options:
         if any probe gets no answer. Not done in check mode.
       - Uplinks with a C(probe) address are pinged out of, and forwards with C(probe_from) are
         connected to; these probes are in RV(verification.outcomes), not in the matrix.
+    type: bool
+    default: false
+  hosts:
+    description:
+      - Write C(/etc/netns/NS/hosts) in every namespace of the topology, with every namespace's
+        name and addresses (its C(loopback) addresses first, then its ends' and bridges'), so that
+        C(ip netns exec h1 ping h2) and the namespaces' services resolve the names. The file is
+        removed with the topology, or when this is set back to V(false).
     type: bool
     default: false
   verify_at_boot:
@@ -453,6 +463,7 @@ def main():
             "state": STATE_OPTION,
             "verify": {"type": "bool", "default": False},
             "verify_at_boot": {"type": "bool"},
+            "hosts": {"type": "bool", "default": False},
             "when_busy": WHEN_BUSY_OPTION,
             "name": {"type": "str", "default": "default"},
             "prune": {"type": "bool", "default": False},

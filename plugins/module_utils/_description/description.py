@@ -20,7 +20,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 # The keys of a saved description, and its format's version.
 SAVED_KEYS = {"format", "name", "namespaces", "bridges", "links", "when_busy", "verify", "host", "fleet",
-              "link_defaults", "profile", "forwards", "uplink_range", "allow_host_network", "guarded"}
+              "link_defaults", "profile", "forwards", "uplink_range", "allow_host_network", "guarded", "hosts"}
 SAVED_FORMAT = 1
 
 
@@ -47,6 +47,7 @@ class Description:
     rollback: bool = False  # a failed apply undoes what it changed (see _reconcile/rollback.py)
     from_saved_file: bool = False  # read by the standalone command, which never changes the file
     guarded: tuple = ()  # host interfaces the guard protected when the description was saved
+    hosts: bool = False  # /etc/netns/NS/hosts in every namespace, with every namespace's addresses
 
     @classmethod
     def from_params(cls, params):
@@ -60,7 +61,8 @@ class Description:
                    persistent=bool(params.get("persistent")), host=params.get("host"), fleet=params.get("fleet"),
                    link_defaults=params.get("link_defaults"), profile=params.get("profile"),
                    uplink_range=params.get("uplink_range"), allow_host_network=bool(params.get("allow_host_network")),
-                   force=bool(params.get("force")), rollback=bool(params.get("rollback")))
+                   force=bool(params.get("force")), rollback=bool(params.get("rollback")),
+                   hosts=bool(params.get("hosts")))
 
     @classmethod
     def from_saved(cls, content, name, state=PRESENT):
@@ -78,7 +80,7 @@ class Description:
                    verify=bool(content.get("verify")), verify_at_boot=bool(content.get("verify")), persistent=True,
                    host=content.get("host"), fleet=content.get("fleet"), link_defaults=content.get("link_defaults"),
                    profile=content.get("profile"), uplink_range=content.get("uplink_range"), from_saved_file=True,
-                   allow_host_network=content.get("allow_host_network") is True,
+                   allow_host_network=content.get("allow_host_network") is True, hosts=content.get("hosts") is True,
                    guarded=tuple(validate.interface_name(name, f"{where}: guarded interface")
                                  for name in _listed(content.get("guarded"), f"{where}: guarded")))
 
@@ -91,7 +93,7 @@ class Description:
             saved.update(host=self.host, fleet=self.fleet)
         optional = {"profile": self.profile, "link_defaults": self.link_defaults or None,
                     "forwards": self.forwards or None, "uplink_range": self.uplink_range,
-                    "allow_host_network": self.allow_host_network or None}
+                    "allow_host_network": self.allow_host_network or None, "hosts": self.hosts or None}
         saved.update({key: value for key, value in optional.items() if value is not None})
         return saved
 

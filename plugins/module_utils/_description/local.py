@@ -14,7 +14,9 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_i
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Veth, Vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import etc_files
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.etc_files import EtcFile
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import LOOPBACK, PRESENT
 
 
 class LocalPart:
@@ -38,6 +40,33 @@ class LocalPart:
             tables.setdefault((route.netns, route.destination), set()).add(route.table)
         return [replace(route, other_tables=tuple(sorted(tables[(route.netns, route.destination)] - {route.table})))
                 for route in routes]
+
+    def etc_files(self):
+        """Each namespace's resolv.conf and hosts here: the content described, or None (then one the
+        topology wrote goes)."""
+        topology = self._topology
+        present = topology.state == PRESENT
+        hosts = etc_files.hosts_file(topology.name, self._addresses_by_namespace()) if topology.hosts else None
+        found = []
+        for name in (namespace.name for namespace in self.namespaces()):
+            dns = topology.dns.get(name) if present else None
+            found.append(EtcFile(name, "resolv.conf", topology.name, dns and etc_files.resolv_conf(topology.name, dns)))
+            found.append(EtcFile(name, "hosts", topology.name, hosts if present else None))
+        return found
+
+    def _addresses_by_namespace(self):
+        """[(namespace, [address, ...])]: its loopback's first, then its ends', bridges' and uplink's."""
+        topology = self._topology
+        found = {name: [str(address.ip) for address in topology.loopback_addresses.get(name, ())]
+                 for name in topology.namespaces}
+        for link in topology.links:
+            for end in (link.a, link.b):
+                if end.netns in found:
+                    found[end.netns] += [str(address.ip) for address in end.addresses or ()]
+        for (netns, _bridge), addresses in topology.bridge_addresses.items():
+            if netns in found:
+                found[netns] += [str(address.ip) for address in addresses or ()]
+        return [(name, list(dict.fromkeys(addresses))) for name, addresses in found.items()]
 
     def rules(self):
         return [rule for rule in self._topology.rules if self._namespace_here(rule.netns)]

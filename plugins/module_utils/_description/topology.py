@@ -19,6 +19,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwar
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import host_interface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.local import LocalPart
+from ansible_collections.linuxnet.netns.plugins.module_utils._description import etc_files
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.policy_rules import Rule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
@@ -35,7 +36,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules", "dns"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
@@ -101,6 +102,8 @@ class Topology:
         self.routes = []
         self.rules = []  # Rule, the namespaces' policy routing rules
         self.loopback_addresses = {}  # netns -> addresses on its lo
+        self.dns = {}  # netns -> {nameservers, search}, for its resolv.conf
+        self.hosts = description.hosts
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.uplink_range = description.uplink_range or DEFAULT_UPLINK_RANGE
         self.uplinks = {}  # namespace -> Uplink
@@ -162,6 +165,8 @@ class Topology:
             self.host_interfaces.append(model)
             self.host_interface_addresses[(name, model.name)] = tuple(
                 _wrap(interface_where, validate.address_list, interface.get("addresses")))
+        if entry.get("dns") is not None:
+            self.dns[name] = etc_files.dns_settings(entry["dns"], f"{where} ({name})")
         if entry.get("loopback"):
             self.loopback_addresses[name] = tuple(_wrap(f"{where} ({name}) loopback", validate.address_list,
                                                         entry["loopback"]))

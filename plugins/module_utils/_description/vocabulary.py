@@ -18,6 +18,7 @@ DEFAULT_BUSY_POLICY = "fail"
 
 HOST = "host"  # the host's own namespace, in graphs, matrices and endpoint labels
 LOOPBACK = "lo"
+ETC_FILES = ("resolv.conf", "hosts")  # a namespace's own /etc files, under /etc/netns/NS
 
 # IP version -> the sysctl that turns forwarding on inside a namespace.
 FORWARDING_SYSCTLS = {4: "net.ipv4.ip_forward", 6: "net.ipv6.conf.all.forwarding"}

@@ -15,7 +15,15 @@ import resource
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import nftables, namespaces, records, saved, sockets, sysctl
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import (
+    namespaces,
+    netns_etc,
+    nftables,
+    records,
+    saved,
+    sockets,
+    sysctl,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.ethtool import EthtoolSession
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink import (
     LOOPBACK_INDEX,
@@ -199,6 +207,19 @@ class Kernel:
 
     def socket(self, netns, family, kind, proto):
         return self.handle(netns).socket(family, kind, proto)
+
+    # a namespace's own /etc files
+    def etc_directories(self):
+        return netns_etc.directories()
+
+    def etc_file(self, netns, name):
+        return netns_etc.read(netns, name)
+
+    def write_etc_file(self, netns, name, content):
+        netns_etc.write(netns, name, content)
+
+    def remove_etc_file(self, netns, name):
+        netns_etc.remove(netns, name)
 
     # saved descriptions, for the standalone command
     def saved_description(self, name):

@@ -17,6 +17,7 @@ class OutsideView:
         self._kernel = kernel
         self._rulesets = {}  # netns -> its nftables ruleset, as listed
         self._listening = {}  # netns -> {(protocol, address, port)} its own services listen on
+        self._etc_directories = None  # the namespaces with files under /etc/netns
 
     # sysctls
     def sysctl_known(self, key):
@@ -72,6 +73,20 @@ class OutsideView:
 
     def append_record_line(self, kind, key, entry):
         self._kernel.append_record_line(kind, key, entry)
+
+    # a namespace's own /etc files: only namespaces with a directory under /etc/netns are read
+    def etc_file(self, netns, name):
+        if self._etc_directories is None:
+            self._etc_directories = self._kernel.etc_directories()
+        return self._kernel.etc_file(netns, name) if netns in self._etc_directories else None
+
+    def write_etc_file(self, netns, name, content):
+        self._kernel.write_etc_file(netns, name, content)
+        self._etc_directories = None
+
+    def remove_etc_file(self, netns, name):
+        self._kernel.remove_etc_file(netns, name)
+        self._etc_directories = None
 
     # saved descriptions (one file each, read at most once per run)
     def saved_description(self, name):

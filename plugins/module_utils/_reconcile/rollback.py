@@ -116,6 +116,13 @@ def _rule(view, step):
     view.ip.add_rule(netns, step["family"], step["priority"], source, destination, step["table"])
 
 
+def _etc_file(view, step):
+    if step["before"] is None:
+        view.outside.remove_etc_file(step["netns"], step["name"])
+    else:
+        view.outside.write_etc_file(step["netns"], step["name"], step["before"])
+
+
 def _sysctls(view, step):
     if not view.namespace_exists_now(step["netns"]):
         return
@@ -164,6 +171,7 @@ STEPS = {
     "addresses": _addresses,
     "route": _route,
     "rule": _rule,
+    "etc_file": _etc_file,
     "sysctls": _sysctls,
     "record": _record,
     "nftables": _nftables,

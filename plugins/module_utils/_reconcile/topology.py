@@ -21,6 +21,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwardi
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import RECORD as MOVED_RECORD
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.host_interfaces import plan_child, plan_moved
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.lookups import peer_of
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.etc_files import EtcFile
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.etc_files import plan_etc_file
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.namespace import plan_namespace
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import policy_rules
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.policy_rules import plan_rule
@@ -30,7 +32,13 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
 from ansible_collections.linuxnet.netns.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, CHILD_MODES, PRESENT, owners
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import (
+    ABSENT,
+    CHILD_MODES,
+    ETC_FILES,
+    PRESENT,
+    owners,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
 
 # (objects of the topology, their planner), in the order they are built.
@@ -47,6 +55,7 @@ BUILD_ORDER = (
     (lambda topology: topology.local.address_sets(), plan_addresses),
     (lambda topology: topology.local.routes(), plan_route),
     (lambda topology: topology.local.rules(), plan_rule),
+    (lambda topology: topology.local.etc_files(), plan_etc_file),
     (lambda topology: [topology], plan_saved),
 )
 
@@ -57,6 +66,7 @@ TEARDOWN = (
     (lambda topology: topology.local.moved_interfaces(), plan_moved),  # back to the host before its namespace goes
     (lambda topology: [veth for veth in topology.local.veths() if veth.netns is None or veth.peer_netns is None], plan_veth),
     (lambda topology: [bridge for bridge in topology.local.bridges() if bridge.netns is None], plan_bridge),
+    (lambda topology: topology.local.etc_files(), plan_etc_file),
     (lambda topology: topology.local.namespaces(), plan_namespace),
     # after the namespaces: an end in a namespace being removed goes with it and is not read at all
     (lambda topology: topology.local.vxlans(), plan_vxlan),
@@ -116,6 +126,8 @@ def plan_prune(view, topology, plan):
             plan_firewall(view, Firewall(netns=netns, owner=owner, topology=topology.name, state=ABSENT), plan)
             plan_recorded_sysctls(view, RecordedSysctls(netns=netns, owner=owner, state=ABSENT), plan)
     for name in pruned:
+        for file_name in ETC_FILES:
+            plan_etc_file(view, EtcFile(name, file_name, topology.name), plan)
         plan_namespace(view, Namespace(name=name, state=ABSENT, when_busy=topology.when_busy, owner=owner), plan)
     _prune_routes(view, topology, kept_namespaces, plan)
     described, handled = interface_names(topology), set()

@@ -37,6 +37,11 @@ def rule(netns, family, priority, source, destination, table, made):
              "to": str(destination) if destination is not None else None}]
 
 
+def etc_file(netns, name, before):
+    """Back to the file as it was (None: no file)."""
+    return [{"op": "etc_file", "netns": netns, "name": name, "before": before}]
+
+
 def sysctls(netns, before):
     return [{"op": "sysctls", "netns": netns, "values": {key: value for key, value in before.items()
                                                          if value is not None}}]

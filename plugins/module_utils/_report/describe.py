@@ -21,7 +21,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabu
     child_mode_name,
 )
 
-_PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 16: "dhcp", 186: "bgp", 188: "ospf"}
+_PROTOCOLS = {2: "kernel", 3: "boot", 4: "static", 11: "zebra", 12: "bird", 16: "dhcp", 77: "linuxnet", 186: "bgp",
+              188: "ospf"}
 
 
 def read_namespaces(view, params):
@@ -167,4 +168,7 @@ def _route(route, by_index):
         "metric": route.metric,
         "family": "ipv4" if route.family == socket.AF_INET else "ipv6",
         "protocol": _PROTOCOLS.get(route.proto, str(route.proto)),
+        "nexthops": [{"via": str(gateway) if gateway is not None else None,
+                      "interface": by_index[oif].name if oif in by_index else None, "weight": weight}
+                     for gateway, oif, weight in route.nexthops],
     }

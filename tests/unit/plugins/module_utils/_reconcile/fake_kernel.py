@@ -70,6 +70,7 @@ class FakeKernel:
         self.killed = []
         self.requests = []  # every change, as (what, netns, name), in order
         self.saved = {}  # topology name -> saved description
+        self.etc = {}  # (netns, file name) -> content, as under /etc/netns
         self._nsids = itertools.count(0)
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
         self.link_kinds = {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}  # no dummy, vrf or vlan
@@ -217,6 +218,20 @@ class FakeKernel:
 
     def nftables_canonical(self, commands, family, table):
         return listed_as_the_kernel_would(commands)
+
+    def etc_directories(self):
+        return {netns for netns, _name in self.etc}
+
+    def etc_file(self, netns, name):
+        return self.etc.get((netns, name))
+
+    def write_etc_file(self, netns, name, content):
+        self.requests.append(("write etc", netns, name))
+        self.etc[(netns, name)] = content
+
+    def remove_etc_file(self, netns, name):
+        self.requests.append(("remove etc", netns, name))
+        self.etc.pop((netns, name), None)
 
     def saved_description(self, name):
         return self.saved.get(name)
