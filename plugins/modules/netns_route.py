@@ -11,6 +11,10 @@ description:
   - Adds, corrects or removes one route in the main routing table of a namespace, or of the host's own.
   - A route is identified by its destination and metric. An existing route to the same destination
     with the same metric but another gateway or interface is corrected in place, never duplicated.
+  - The routes the collection makes carry a protocol number of their own (77, C(ip route) shows
+    C(proto 77)). A route it made to the same destination with another metric - the metric was
+    changed - is removed; routes of other protocols (an operator's C(static), a routing daemon's)
+    are never touched.
   - A gateway that is not on-link (in no network of the namespace's addresses) is an error naming
     the route, reported before anything is changed.
 options:

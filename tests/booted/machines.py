@@ -445,10 +445,11 @@ def _quote(arg):
     return shlex.quote(arg)
 
 
-def down_all(left_behind_only=False, prefix=PREFIX):
-    """Stop the sets whose prefix starts with `prefix` (with left_behind_only, those whose owner
-    process is gone): nspawn and server by pid, namespaces, files."""
-    for entry in STATE.glob(f"{prefix}*") if STATE.exists() else []:
+def down_all(left_behind_only=False, prefix=None):
+    """Stop the set of `prefix`, or every set (with left_behind_only, those whose owner process is
+    gone): nspawn and server by pid, namespaces, files."""
+    entries = sorted(STATE.glob(f"{PREFIX}*")) if STATE.exists() else []
+    for entry in [entry for entry in entries if prefix is None or entry.name == prefix]:
         work, pids, server, owner = (entry.read_text().split("\n") + ["", "", "", ""])[:4]
         if left_behind_only and owner.isdigit() and pathlib.Path(f"/proc/{owner}").exists():
             continue

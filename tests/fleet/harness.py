@@ -10,9 +10,10 @@ What the fake hosts share, and a test must not rely on telling apart: /usr, /etc
 the kernel (one package database, one set of global sysctls). Killing a host's launcher ends every
 process of that host at once (its PID namespace), which frees its namespaces with its mounts.
 
-    python tests/fleet/harness.py up N      start N fake hosts; print FLEET_CONTROLLER, FLEET_INVENTORY
-                                            and FLEET_CONFIG as shell assignments
-    python tests/fleet/harness.py down      stop every fleet this harness left running
+    python tests/fleet/harness.py up N [--prefix P]   start N fake hosts; print FLEET_CONTROLLER,
+                                            FLEET_INVENTORY and FLEET_CONFIG as shell assignments
+    python tests/fleet/harness.py down [--prefix P]   stop the fleet of prefix P, or every fleet this
+                                            harness left running
 """
 import os
 import pathlib
@@ -289,9 +290,11 @@ def _in_namespace(netns, function):
     return outcome["value"]
 
 
-def down_all():
-    """Stop whatever fleets a crashed run left behind: their processes, namespaces and files."""
-    for entry in STATE.glob(f"{PREFIX}*") if STATE.exists() else []:
+def down_all(prefix=None):
+    """Stop the fleet of `prefix`, or every fleet of this harness, as a crashed run left them:
+    their processes, namespaces and files. Other fleets are left alone."""
+    entries = sorted(STATE.glob(f"{PREFIX}*")) if STATE.exists() else []
+    for entry in [entry for entry in entries if prefix is None or entry.name == prefix]:
         fleet = Fleet.__new__(Fleet)
         fleet.prefix = entry.name
         fleet.work = pathlib.Path(entry.read_text().strip())
@@ -303,8 +306,16 @@ def down_all():
 
 
 if __name__ == "__main__":
+    arguments = sys.argv[2:]
+    chosen = None
+    if arguments[:1] == ["--prefix"] or arguments[1:2] == ["--prefix"]:
+        where_flag = arguments.index("--prefix")
+        chosen = arguments[where_flag + 1]
+        del arguments[where_flag:where_flag + 2]
+        if not chosen.startswith(PREFIX):
+            sys.exit(f"a fleet's prefix starts with {PREFIX}, so that `down` knows it: {chosen!r}")
     if sys.argv[1:2] == ["up"]:
-        started = Fleet(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        started = Fleet(int(arguments[0]) if arguments else 3, chosen)
         try:
             started.start()
         except BaseException:
@@ -312,6 +323,6 @@ if __name__ == "__main__":
             raise
         print(f"FLEET_CONTROLLER={started.controller} FLEET_INVENTORY={started.inventory} FLEET_CONFIG={started.config}")
     elif sys.argv[1:2] == ["down"]:
-        down_all()
+        down_all(chosen)
     else:
         sys.exit(__doc__)

@@ -4,7 +4,8 @@
 # fake hosts. The fleet is stopped afterwards, whatever happened.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-trap 'python "$here/harness.py" down' EXIT
-eval "$(python "$here/harness.py" up 3)"
+prefix=lntfmol$$  # this run's fleet alone is stopped, whatever else runs
+trap 'python "$here/harness.py" down --prefix "$prefix"' EXIT
+eval "$(python "$here/harness.py" up 3 --prefix "$prefix")"
 export FLEET_INVENTORY
 ip netns exec "$FLEET_CONTROLLER" molecule test --all

@@ -24,9 +24,16 @@ class VerificationFailed(NetnsError):
     """Some probes got no answer; `result` carries the verification for the failed task."""
 
     def __init__(self, verification):
-        failures = ", ".join(f"{u['from']} -> {u['to']} ({u['address']})" for u in verification["unreachable"][:10])
+        failures = ", ".join(_failure(u) for u in verification["unreachable"][:10])
         super().__init__(f"{verification['failed']} of {verification['probes']} probes got no answer: {failures}")
         self.result = {"verification": verification}
+
+
+def _failure(unreachable):
+    if unreachable["kind"] == "forward":
+        return (f"{unreachable['from']} -> {unreachable['to']} (a TCP probe of the port forward to "
+                f"{unreachable['address']} port {unreachable['port']}: no connection)")
+    return f"{unreachable['from']} -> {unreachable['to']} ({unreachable['address']})"
 
 
 def verify(view, topology):
@@ -46,6 +53,11 @@ def verify(view, topology):
     answered += connect_all(view, [(probe.source, probe.address, port) for probe, port in forwards])
     probes += [probe for probe, _port in forwards]
     verification = summarise(probes, answered, placement.label)
+    ports = {(probe.source, str(probe.address)): port for probe, port in forwards}
+    for unreachable in verification["unreachable"]:
+        if unreachable["kind"] == "forward":
+            unreachable["port"] = next((port for (source, address), port in ports.items()
+                                        if address == unreachable["address"]), None)
     if verification["unreachable"]:
         raise VerificationFailed(verification)
     return {"verification": verification}
