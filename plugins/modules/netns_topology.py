@@ -51,9 +51,10 @@ options:
         priority that an earlier run gave another selector or table is replaced; with O(prune),
         rules the topology made and no longer names are removed.
       - C(interfaces) puts host interfaces in the namespace, each a mapping with C(name) (required),
-        C(kind) (C(macvlan), the default, or C(ipvlan) - a child of the host interface C(parent),
-        made straight into the namespace, in C(mode) C(bridge), C(private), C(vepa) or C(passthru)
-        for a macvlan, C(l2), C(l3) or C(l3s) for an ipvlan; or C(moved) - the host interface
+        C(kind) (C(macvlan), the default, C(ipvlan) or C(vlan) - a child of the host interface
+        C(parent), made straight into the namespace, in C(mode) C(bridge), C(private), C(vepa) or
+        C(passthru) for a macvlan, C(l2), C(l3) or C(l3s) for an ipvlan, C(802.1Q) or C(802.1ad)
+        for a VLAN sub-interface with its C(id); or C(moved) - the host interface
         C(name) itself, moved in, and back to the host with its addresses when the topology is
         removed), C(addresses), and for a child C(mac) and C(mtu). Whether the kernel has the
         link kind is asked of it, before any change.
@@ -85,8 +86,9 @@ options:
   bridges:
     description:
       - Bridges, each a mapping with C(name) (required), C(netns) (omitted, the host namespace),
-        C(addresses) (CIDR list), C(stp) (bool), C(mtu) and C(host) (a bridge in a pinned namespace
-        is on that namespace's host).
+        C(addresses) (CIDR list), C(stp) (bool), C(mtu), C(host) (a bridge in a pinned namespace
+        is on that namespace's host) and C(vlan_filtering) (bool; a VLAN-aware 802.1Q bridge, refused
+        before any change by a kernel without 802.1Q support).
     type: list
     elements: dict
     default: []
@@ -95,8 +97,9 @@ options:
       - veth pairs, each a mapping with C(endpoints) (exactly two), C(mtu) and C(vni).
       - Each endpoint is a mapping with C(name) (required), C(netns) (omitted, the host namespace),
         C(addresses) (CIDR list), C(bridge) (a bridge declared in the same namespace that this end
-        becomes a port of) and C(host) (for an endpoint in the host namespace only; an endpoint in a
-        namespace is on that namespace's host).
+        becomes a port of), C(host) (for an endpoint in the host namespace only; an endpoint in a
+        namespace is on that namespace's host), and for a port of a VLAN-aware bridge C(vlans) (the
+        VLAN ids it carries tagged) and C(pvid) (the one it carries untagged).
       - A link whose ends are on different hosts is a cross-host link, a VXLAN tunnel between the
         hosts' underlay addresses (see O(fleet)) on UDP port 4789, with an end of the endpoint's name
         in the endpoint's namespace on each host. C(vni) is its VXLAN network identifier; omitted,

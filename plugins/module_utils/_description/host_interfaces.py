@@ -11,16 +11,16 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description import
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import CHILD_MODES, PRESENT, where
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
-INTERFACE_KEYS = {"name", "kind", "parent", "mode", "addresses", "mac", "mtu"}
-DEFAULT_CHILD_MODES = {"macvlan": "bridge", "ipvlan": "l2"}
+INTERFACE_KEYS = {"name", "kind", "parent", "mode", "addresses", "mac", "mtu", "id"}
+DEFAULT_CHILD_MODES = {"macvlan": "bridge", "ipvlan": "l2", "vlan": "802.1Q"}
 MOVED = "moved"
 INTERFACE_KINDS = (*CHILD_MODES, MOVED)
 
 
 @dataclass(frozen=True)
 class Child:
-    """A macvlan or ipvlan child of a host interface (its parent), placed in a namespace: the
-    namespace on the parent's LAN, without NAT."""
+    """A macvlan, ipvlan or VLAN (802.1Q, tagged with `vlan_id`) child of a host interface (its
+    parent), placed in a namespace: the namespace on the parent's LAN, or one VLAN of it, without NAT."""
     name: str
     netns: str
     parent: str
@@ -32,13 +32,16 @@ class Child:
     owner: str = None
     force: bool = False  # recreate a child whose parent or mode differs; deprecated for the guard
     allow_host_network: bool = False  # past the guard of the host's own network (passthru takes the parent)
+    vlan_id: int = None  # a VLAN sub-interface's id
 
     @classmethod
     def from_params(cls, params):
         kind = validate.choice(params.get("kind") or "macvlan", tuple(CHILD_MODES), "kind")
         mode = validate.choice(params.get("mode") or DEFAULT_CHILD_MODES[kind], tuple(CHILD_MODES[kind]),
                                f"{kind} mode")
-        return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
+        if (kind == "vlan") != (params.get("id") is not None):
+            raise ValidationError("id (1 to 4094) is for a VLAN sub-interface, and a VLAN sub-interface needs one")
+        return cls(vlan_id=validate.optional_integer_in_range(params.get("id"), "VLAN id", 1, 4094),name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
                    parent=validate.interface_name(params.get("parent"), "parent interface name"), kind=kind, mode=mode,
                    mac=validate.mac_address(params["mac"]) if params.get("mac") is not None else None,
                    mtu=validate.mtu(params.get("mtu")), state=validate.state(params.get("state")),

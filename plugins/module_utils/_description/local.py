@@ -68,6 +68,9 @@ class LocalPart:
                 found[netns] += [str(address.ip) for address in addresses or ()]
         return [(name, list(dict.fromkeys(addresses))) for name, addresses in found.items()]
 
+    def port_vlans(self):
+        return [ports for ports in self._topology.port_vlans if self._bridge_here(ports.netns, ports.bridge)]
+
     def rules(self):
         return [rule for rule in self._topology.rules if self._namespace_here(rule.netns)]
 

@@ -220,6 +220,7 @@ class Bridge:
     owner: str = None
     allow_host_network: bool = False  # past the guard of the host's own network (see _reconcile/guard.py)
     force: bool = False  # deprecated for the guard: allow_host_network
+    vlan_filtering: bool = None  # VLAN-aware (802.1Q); None leaves it as it is
 
     @classmethod
     def from_params(cls, params):
@@ -239,6 +240,7 @@ class Bridge:
             exclusive_ports=bool(params.get("exclusive_ports")),
             stp=params.get("stp"),
             mtu=validate.mtu(params.get("mtu")),
+            vlan_filtering=None if params.get("vlan_filtering") is None else bool(params["vlan_filtering"]),
             state=validate.state(params.get("state")),
             owner=params.get("owner"),
             force=bool(params.get("force")),

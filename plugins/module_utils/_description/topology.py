@@ -20,6 +20,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_i
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.local import LocalPart
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import etc_files
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.bridge_vlans import PortVlans
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.policy_rules import Rule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
@@ -37,11 +38,11 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
 NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules", "dns"}
-BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host"}
+BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host", "vlan_filtering"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
 LINK_KEYS = {"endpoints", "mtu", "vni"} | END_KEYS
-ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac"} | END_KEYS
+ENDPOINT_KEYS = {"netns", "name", "addresses", "bridge", "host", "mac", "vlans", "pvid"} | END_KEYS
 LINK_DEFAULT_KEYS = {"mtu"} | END_KEYS  # link_defaults, and what a profile sets
 ROUTE_KEYS = {"to", "via", "interface", "metric", "table", "nexthops"}
 
@@ -102,6 +103,7 @@ class Topology:
         self.routes = []
         self.rules = []  # Rule, the namespaces' policy routing rules
         self.loopback_addresses = {}  # netns -> addresses on its lo
+        self.port_vlans = []  # PortVlans of the ports of VLAN-aware bridges
         self.dns = {}  # netns -> {nameservers, search}, for its resolv.conf
         self.hosts = description.hosts
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
@@ -190,6 +192,15 @@ class Topology:
         )
         return bridge
 
+    def _port_vlans(self, entry, endpoint, where):
+        ports = _wrap(where, PortVlans.from_endpoint, entry, endpoint.netns, endpoint.name, endpoint.bridge, where)
+        bridge = next((bridge for bridge in self.bridges if (bridge.netns, bridge.name) == (endpoint.netns, endpoint.bridge)),
+                      None)
+        if bridge is None or not bridge.vlan_filtering:
+            raise ValidationError(f"{where}: vlans and pvid need bridge {endpoint.bridge!r} to be declared with "
+                                  f"vlan_filtering: true")
+        return ports
+
     def _link(self, entry, index):
         where = f"links[{index}]"
         _known_keys(entry, LINK_KEYS, where)
@@ -204,6 +215,8 @@ class Topology:
             _known_keys(end, ENDPOINT_KEYS, end_where)
             settings = _layered(self.link_defaults, _picked(entry, END_KEYS), _picked(end, END_KEYS | {"mac"}))
             endpoint = _wrap(end_where, _endpoint, end, settings)
+            if end.get("vlans") is not None or end.get("pvid") is not None:
+                self.port_vlans.append(self._port_vlans(end, endpoint, end_where))
             if settings:
                 _wrap(end_where, EndSettings.from_params, settings, endpoint.name, endpoint.netns)
             ends.append(endpoint)

@@ -60,6 +60,7 @@ OFFLOAD_FEATURES = {
 CHILD_MODES = {
     "macvlan": {"private": 1, "vepa": 2, "bridge": 4, "passthru": 8},
     "ipvlan": {"l2": 0, "l3": 1, "l3s": 2},
+    "vlan": {"802.1Q": 0x8100, "802.1ad": 0x88A8},  # a VLAN sub-interface's protocol
 }
 
 

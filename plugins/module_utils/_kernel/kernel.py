@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import (
+    bridge_vlans,
     namespaces,
     netns_etc,
     nftables,
@@ -41,6 +42,7 @@ class Kernel:
         self._ethtool = {}
         self._qdisc_kinds = {}
         self._link_kinds = {}
+        self._vlan_filtering = None  # whether bridges can filter by VLAN, once asked
         self._open = OrderedDict()  # namespaces whose descriptors are open, least recently used first
         self._open_budget = _namespaces_open_at_once(_raise_open_file_limit())
 
@@ -185,6 +187,12 @@ class Kernel:
         if kind not in self._link_kinds:
             self._link_kinds[kind] = link_kind_known(kind)
         return self._link_kinds[kind]
+
+    def vlan_filtering_known(self):
+        """Whether this kernel has VLAN-aware bridges (asked once per run, in a throwaway namespace)."""
+        if self._vlan_filtering is None:
+            self._vlan_filtering = bridge_vlans.vlan_filtering_known()
+        return self._vlan_filtering
 
     def loopback_up(self, netns):
         return self.handle(netns).loopback_up()

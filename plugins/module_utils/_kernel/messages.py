@@ -41,6 +41,8 @@ class LinkRecord:
     parent_nsid: int = None  # None: the parent is in the same namespace
     mode: int = None  # a macvlan's or ipvlan's mode, as the kernel numbers it
     altnames: tuple = ()  # alternative names (ip link property add ... altname), by which it is found too
+    vlan_filtering: bool = None  # bridges only: VLAN-aware (802.1Q)
+    vlan_id: int = None  # a VLAN sub-interface's id
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,10 @@ def link_from(msg):
     info = Attributes(attrs["IFLA_LINKINFO"])
     kind = info["IFLA_INFO_KIND"]
     data = info["IFLA_INFO_DATA"]
-    stp = vxlan = None
-    if kind == "bridge":
-        stp = bool(Attributes(data)["IFLA_BR_STP_STATE"]) if data is not None else None
+    stp = vxlan = vlan_filtering = None
+    if kind == "bridge" and data is not None:
+        bridge = Attributes(data)
+        stp, vlan_filtering = bool(bridge["IFLA_BR_STP_STATE"]), bool(bridge["IFLA_BR_VLAN_FILTERING"])
     if kind == "vxlan" and data is not None:
         vxlan = _vxlan_from(Attributes(data))
     child = kind in _CHILD_MODE_ATTRIBUTES
@@ -122,6 +125,8 @@ def link_from(msg):
         parent_nsid=attrs["IFLA_LINK_NETNSID"] if child else None,
         mode=mode,
         altnames=_altnames(attrs["IFLA_PROP_LIST"]),
+        vlan_filtering=vlan_filtering,
+        vlan_id=Attributes(data)["IFLA_VLAN_ID"] if kind == "vlan" and data is not None else None,
     )
 
 
@@ -129,7 +134,7 @@ def _altnames(properties):
     return tuple(value for name, value in (properties or {}).get("attrs", ()) if name == "IFLA_ALT_IFNAME")
 
 
-_CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN_MODE"}
+_CHILD_MODE_ATTRIBUTES = {"macvlan": "IFLA_MACVLAN_MODE", "ipvlan": "IFLA_IPVLAN_MODE", "vlan": "IFLA_VLAN_PROTOCOL"}
 
 
 def _vxlan_from(data):

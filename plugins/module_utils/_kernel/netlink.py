@@ -20,7 +20,14 @@ import socket
 from contextlib import contextmanager
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, KernelError
-from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import messages, namespaces, netlink_plain, policy_rules, traffic
+from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import (
+    bridge_vlans,
+    messages,
+    namespaces,
+    netlink_plain,
+    policy_rules,
+    traffic,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._kernel.netlink_plain import MAIN_TABLE
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import where
 
@@ -126,7 +133,7 @@ _SETTING_ATTRIBUTES = {"mac": "IFLA_ADDRESS", "txqueuelen": "IFLA_TXQLEN", "gso_
 # what a change says it changes, as pyroute2's keywords name it
 _CHANGED_BY = {"IFLA_IFALIAS": "ifalias", "IFLA_ADDRESS": "address", "IFLA_TXQLEN": "txqlen", "IFLA_MTU": "mtu",
                "IFLA_GSO_MAX_SIZE": "gso_max_size", "IFLA_GRO_MAX_SIZE": "gro_max_size", "IFLA_MASTER": "master",
-               "IFLA_LINKINFO": "br_stp_state"}
+               "IFLA_LINKINFO": "bridge settings"}
 
 
 # One session per namespace.
@@ -234,18 +241,19 @@ class NetlinkSession:
         with _request(f"create veth {name!r} with peer {peer!r} in {places}"):
             self._create_link(netlink_plain.link_message(up=True, attrs=attrs))
 
-    def add_bridge(self, name, stp=None, mtu=None, up=True):
+    def add_bridge(self, name, stp=None, mtu=None, up=True, vlan_filtering=None):
         attrs = [("IFLA_IFNAME", name)]
         if mtu is not None:
             attrs.append(("IFLA_MTU", mtu))
-        attrs.append(netlink_plain.link_info("bridge", [("IFLA_BR_STP_STATE", int(stp))] if stp is not None else []))
+        attrs.append(netlink_plain.link_info("bridge", bridge_vlans.bridge_data(stp, vlan_filtering)))
         with _request(f"create bridge {name!r} in {self.label}"):
             self._create_link(netlink_plain.link_message(up=up, attrs=attrs))
 
     def _create_link(self, message):
         self._plain.change(message, "RTM_NEWLINK", netlink_plain.NLM_F_CREATE | netlink_plain.NLM_F_EXCL)
 
-    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, vlan_filtering=None,
+                 **settings):
         """Change a link; settings are mac, txqueuelen, gso_max_size and gro_max_size."""
         attrs = [("IFLA_IFALIAS", alias)] if alias is not None else []
         attrs += [(_SETTING_ATTRIBUTES[key], value) for key, value in settings.items() if value is not None]
@@ -253,8 +261,8 @@ class NetlinkSession:
             attrs.append(("IFLA_MTU", mtu))
         if master is not None:
             attrs.append(("IFLA_MASTER", master))
-        if stp is not None:
-            attrs.append(netlink_plain.link_info("bridge", [("IFLA_BR_STP_STATE", int(stp))]))
+        if stp is not None or vlan_filtering is not None:
+            attrs.append(netlink_plain.link_info("bridge", bridge_vlans.bridge_data(stp, vlan_filtering)))
         changed = sorted([_CHANGED_BY[attr] for attr, _value in attrs] + (["state"] if up is not None else []))
         with _request(f"change interface {name!r} ({', '.join(changed)}) in {self.label}"):
             self._plain.change(netlink_plain.link_message(index, up=up, attrs=attrs), "RTM_NEWLINK")
@@ -269,9 +277,9 @@ class NetlinkSession:
         with _request(f"create vxlan {name!r} (VNI {vni}) in {self.label}"):
             self._ipr.link("add", ifname=name, kind="vxlan", **spec)
 
-    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None):
-        """A macvlan or ipvlan child of a link of this namespace, made straight into `target`'s namespace."""
-        spec = {"link": parent_index, f"{kind}_mode": mode, "state": "up"}
+    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None, vlan_id=None):
+        """A macvlan, ipvlan or vlan child of a link of this namespace, made straight into `target`'s namespace."""
+        spec = {"link": parent_index, "state": "up", **bridge_vlans.child_data(kind, mode, vlan_id)}
         if target is not self:
             spec["net_ns_fd"] = target.handle.ns_fd
         spec.update({key: value for key, value in (("address", mac), ("mtu", mtu)) if value is not None})
@@ -341,6 +349,15 @@ class NetlinkSession:
     def delete_address(self, index, interface_name, address):
         with _request(f"remove address {address} from {interface_name!r} in {self.label}"):
             self._plain.change(netlink_plain.address_message(index, address), "RTM_DELADDR")
+
+    # a VLAN-aware bridge's ports
+    def port_vlans(self, index):
+        with _request(f"list the VLANs of a bridge port in {self.label}"):
+            return bridge_vlans.port_vlans(self._ipr, index)
+
+    def change_port_vlans(self, index, name, remove, add):
+        with _request(f"change the VLANs of bridge port {name!r} in {self.label}"):
+            bridge_vlans.change(self._ipr, index, remove, add)
 
     # policy rules
     @_read_without_collecting

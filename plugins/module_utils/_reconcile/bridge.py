@@ -7,6 +7,7 @@ Removing a bridge leaves its ports' interfaces in place; the kernel only detache
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import AlreadyExists, ConflictError
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge_vlans import require_vlan_filtering
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import joined, plan_owners, removable, sharers, to_share
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
@@ -25,6 +26,8 @@ def plan_bridge(view, bridge, plan):
         _plan_absent(view, bridge, plan)
         return
     view.require_namespace(bridge.netns)
+    if bridge.vlan_filtering:
+        require_vlan_filtering(view, bridge.target)
     for port in bridge.ports or ():
         view.require_link(bridge.netns, port)
     link = view.existing(bridge.netns, bridge.name, KIND)
@@ -56,12 +59,13 @@ def _describe(view, bridge, link):
         "stp": link.stp,
         "mtu": link.mtu,
         "ports": ports,
+        "vlan_filtering": bool(link.vlan_filtering),
     }
 
 
 def _wanted(bridge, before):
     """The state asked for; what the request leaves open keeps its current value."""
-    current = before or {"stp": False, "mtu": None, "ports": []}
+    current = before or {"stp": False, "mtu": None, "ports": [], "vlan_filtering": False}
     ports = current["ports"]
     if bridge.ports is not None:
         kept = [port for port in ports if not bridge.exclusive_ports or port in bridge.ports]
@@ -73,13 +77,15 @@ def _wanted(bridge, before):
         "stp": current["stp"] if bridge.stp is None else bridge.stp,
         "mtu": current["mtu"] if bridge.mtu is None else bridge.mtu,
         "ports": ports,
+        "vlan_filtering": current["vlan_filtering"] if bridge.vlan_filtering is None else bridge.vlan_filtering,
     }
 
 
 def _apply(view, bridge, before, after):
     if before is None:
         try:
-            view.add_bridge(bridge.netns, bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False)
+            view.add_bridge(bridge.netns, bridge.name, stp=bridge.stp, mtu=bridge.mtu, up=False,
+                            vlan_filtering=bridge.vlan_filtering or None)
             made_here = True
         except AlreadyExists:
             made_here = False  # by a concurrent run: compare with it as it is
@@ -87,7 +93,7 @@ def _apply(view, bridge, before, after):
         if made is None or made.kind != KIND:
             raise ConflictError(f"interface {bridge.name!r} in {where(bridge.netns)} appeared and is not a bridge")
         if made_here:
-            before = {"stp": after["stp"], "mtu": after["mtu"], "ports": []}
+            before = {"stp": after["stp"], "mtu": after["mtu"], "ports": [], "vlan_filtering": after["vlan_filtering"]}
         else:  # its ports, attached by that run meanwhile, are kept as an existing bridge's are
             before = _describe(view, bridge, made)
             after = _wanted(bridge, before)
@@ -100,6 +106,8 @@ def _apply(view, bridge, before, after):
         changes["mtu"] = after["mtu"]
     if before["stp"] != after["stp"]:
         changes["stp"] = after["stp"]
+    if before["vlan_filtering"] != after["vlan_filtering"]:
+        changes["vlan_filtering"] = after["vlan_filtering"]
     if changes:
         view.set_link(bridge.netns, bridge.name, **changes)
     for port in sorted(set(before["ports"]) - set(after["ports"])):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Host interfaces in namespaces: macvlan and ipvlan children of a host interface, made straight
+"""Host interfaces in namespaces: macvlan, ipvlan and VLAN children of a host interface, made straight
 into their namespace, and host interfaces moved into one and back. Private to linuxnet.netns.
 
 A moved interface loses its addresses on the way (the kernel drops them); what it had in the host
@@ -9,6 +9,7 @@ is recorded under /run before it moves, and put back when it returns.
 """
 
 import ipaddress
+import os
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.guard import require_unguarded
@@ -30,6 +31,9 @@ def plan_child(view, child, plan):
                          lambda: view.delete_link(child.netns, child.name))
         return
     if not view.link_kind_known(child.kind):
+        if child.kind == "vlan":
+            raise NotFoundError(f"{child.target}: this kernel ({os.uname().release}) has no 802.1Q VLAN support (it "
+                                f"refused a vlan link in a throwaway namespace); nothing was changed")
         raise NotFoundError(f"{child.target}: this kernel has no {child.kind} link kind (asked by making one in a "
                             f"throwaway namespace); use a macvlan instead")
     view.require_namespace(child.netns)
@@ -37,7 +41,8 @@ def plan_child(view, child, plan):
         raise NotFoundError(f"{child.target}: parent interface {child.parent!r} does not exist in the host namespace")
     if child.kind == "macvlan" and child.mode == "passthru":
         require_unguarded(view, plan, None, child.parent, "take over (macvlan passthru)", child)
-    wanted = {"kind": child.kind, "parent": child.parent, "mode": child.mode, "mac": child.mac, "mtu": child.mtu}
+    wanted = {"kind": child.kind, "parent": child.parent, "mode": child.mode, "mac": child.mac, "mtu": child.mtu,
+              **({"id": child.vlan_id} if child.vlan_id is not None else {})}
     link = view.existing(child.netns, child.name, child.kind) if not view.is_new_namespace(child.netns) else None
     if link is None:
         view.expect_link_created(child.netns, child.name)
@@ -45,7 +50,7 @@ def plan_child(view, child, plan):
                  undo.created_link(child.netns, child.name))
         return
     current = _described(view, child, link)
-    if (current["parent"], current["mode"]) != (child.parent, child.mode):
+    if (current["parent"], current["mode"], current.get("id")) != (child.parent, child.mode, child.vlan_id):
         if not child.force:
             raise ConflictError(f"{child.target} exists with parent {current['parent']!r} and mode "
                                 f"{current['mode']!r}, asked for parent {child.parent!r} and mode {child.mode!r}; "
@@ -62,12 +67,14 @@ def plan_child(view, child, plan):
 
 def _described(view, child, link):
     parent = parent_in_host(view, child.netns, link)
-    return {"kind": link.kind, "parent": parent.name if parent is not None else None,
-            "mode": child_mode_name(link.kind, link.mode), "mac": link.mac, "mtu": link.mtu}
+    described = {"kind": link.kind, "parent": parent.name if parent is not None else None,
+                 "mode": child_mode_name(link.kind, link.mode), "mac": link.mac, "mtu": link.mtu}
+    return {**described, "id": link.vlan_id} if link.kind == "vlan" else described
 
 
 def _create(view, child):
-    view.add_child(child.netns, child.name, child.kind, child.parent, child.mode_number, mac=child.mac, mtu=child.mtu)
+    view.add_child(child.netns, child.name, child.kind, child.parent, child.mode_number, mac=child.mac, mtu=child.mtu,
+                   vlan_id=child.vlan_id)
     if child.owner is not None:
         view.set_link(child.netns, child.name, alias=child.owner)
 

@@ -15,6 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.ownership import namespace_marked, sharers
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.address import plan_addresses
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge import plan_bridge
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.bridge_vlans import plan_port_vlans
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.firewall import plan_firewall
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import RECORD as SYSCTLS_RECORD
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.forwarding import plan_recorded_sysctls
@@ -52,6 +53,7 @@ BUILD_ORDER = (
     (lambda topology: topology.local.recorded_sysctls(), plan_recorded_sysctls),
     (lambda topology: topology.local.firewalls(), plan_firewall),
     (lambda topology: topology.local.end_settings(), plan_end_settings),
+    (lambda topology: topology.local.port_vlans(), plan_port_vlans),
     (lambda topology: topology.local.address_sets(), plan_addresses),
     (lambda topology: topology.local.routes(), plan_route),
     (lambda topology: topology.local.rules(), plan_rule),

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: linuxnet.netns contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A link's settings beyond rtnetlink's link attributes: offloads (ethtool) and queueing (traffic
-control), read when asked and changed here. Private to linuxnet.netns.
+"""A link's settings beyond rtnetlink's link attributes: offloads (ethtool), queueing (traffic
+control) and a bridge port's VLANs (802.1Q), read when asked and changed here. Private to linuxnet.netns.
 
 Reached as ``view.tuning``; the view's link cache holds neither, so a change forgets nothing.
 """
@@ -17,6 +17,15 @@ class TuningView:
 
     def set_features(self, netns, name, wanted):
         self._view.kernel.ethtool(netns).set_features(name, wanted)
+
+    def vlan_filtering_known(self):
+        return self._view.kernel.vlan_filtering_known()
+
+    def port_vlans(self, netns, name):
+        return self._view.kernel.netlink(netns).port_vlans(self._view.index_of(netns, name))
+
+    def change_port_vlans(self, netns, name, remove, add):
+        self._view.kernel.netlink(netns).change_port_vlans(self._view.index_of(netns, name), name, remove, add)
 
     def qdisc_kind_known(self, kind):
         return self._view.kernel.qdisc_kind_known(kind)

@@ -11,8 +11,8 @@ each of which forgets what it changed, so the next read asks the kernel again.
 
 The view reaches the kernel only through its Kernel (see _kernel/kernel.py), and reconcilers
 reach the kernel only through the view; what is not links, addresses or routes (sysctls,
-nftables, records, saved descriptions) is ``view.outside`` (outside_view.py), and offloads and
-qdiscs are ``view.tuning`` (tuning_view.py).
+nftables, records, saved descriptions) is ``view.outside`` (outside_view.py), and offloads,
+qdiscs and a bridge port's VLANs are ``view.tuning`` (tuning_view.py).
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ConflictError, NotFoundError

@@ -30,7 +30,7 @@ class VerificationFailed(NetnsError):
 
 
 def _failure(unreachable):
-    if unreachable["kind"] == "forward":
+    if unreachable.get("kind") == "forward":
         return (f"{unreachable['from']} -> {unreachable['to']} (a TCP probe of the port forward to "
                 f"{unreachable['address']} port {unreachable['port']}: no connection)")
     return f"{unreachable['from']} -> {unreachable['to']} ({unreachable['address']})"
@@ -55,7 +55,7 @@ def verify(view, topology):
     verification = summarise(probes, answered, placement.label)
     ports = {(probe.source, str(probe.address)): port for probe, port in forwards}
     for unreachable in verification["unreachable"]:
-        if unreachable["kind"] == "forward":
+        if unreachable.get("kind") == "forward":
             unreachable["port"] = next((port for (source, address), port in ports.items()
                                         if address == unreachable["address"]), None)
     if verification["unreachable"]:

@@ -74,6 +74,7 @@ class FakeKernel:
         self._nsids = itertools.count(0)
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
         self.link_kinds = {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}  # no dummy, vrf or vlan
+        self.vlan_filtering = False  # nor VLAN-aware bridges
         self.owner_records = {}  # what create_namespace records; namespaces added by hand have none
         self.entered = []  # every namespace a netlink session was asked for, in order
         self.connection = None  # the host's address of the SSH connection the module runs under
@@ -164,6 +165,9 @@ class FakeKernel:
 
     def link_kind_known(self, kind):
         return kind in self.link_kinds
+
+    def vlan_filtering_known(self):
+        return self.vlan_filtering
 
     def sysctl_known(self, key):
         return key in HOST_SYSCTLS
@@ -287,7 +291,8 @@ class FakeNetlink:
                           tx_queues=link["tx_queues"], rx_queues=link["tx_queues"],
                           gso_max_size=link["gso_max_size"], gro_max_size=link["gro_max_size"],
                           parent_index=parent_index, parent_nsid=parent_nsid, mode=link.get("mode"),
-                          altnames=link.get("altnames", ()))
+                          altnames=link.get("altnames", ()), vlan_filtering=link.get("vlan_filtering"),
+                          vlan_id=link.get("vlan_id"))
 
     def _index(self, index, name):
         if index not in self._space.links:
@@ -340,17 +345,26 @@ class FakeNetlink:
         self._space.links[index]["peer"] = (peer_session.netns, peer_index)
         peer_space.links[peer_index]["peer"] = (self.netns, index)
 
-    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None):
-        """A macvlan or ipvlan on this namespace's link `parent_index`, made in namespace `target`."""
+    def add_child(self, name, kind, parent_index, mode, target, mac=None, mtu=None, vlan_id=None):
+        """A macvlan, ipvlan or vlan on this namespace's link `parent_index`, made in namespace `target`."""
         self.kernel.requests.append((f"add {kind}", target.netns, name))
         parent = self._index(parent_index, "parent")
-        extra = {key: value for key, value in (("mac", mac), ("mtu", mtu)) if value is not None}
+        extra = {key: value for key, value in (("mac", mac), ("mtu", mtu), ("vlan_id", vlan_id)) if value is not None}
         target._space.add_link(name, kind, up=False, parent=(self.netns, parent["index"]), mode=mode, **extra)
 
-    def add_bridge(self, name, stp=None, mtu=None, up=True):
+    def port_vlans(self, index):
+        return dict(self._index(index, "port").get("vlans", {1: (True, True)}))
+
+    def change_port_vlans(self, index, name, remove, add):
+        self.kernel.requests.append(("port vlans", self.netns, name))
+        link = self._index(index, "port")
+        vlans = {vid: flags for vid, flags in link.get("vlans", {1: (True, True)}).items() if vid not in remove}
+        link["vlans"] = {**vlans, **add}
+
+    def add_bridge(self, name, stp=None, mtu=None, up=True, vlan_filtering=None):
         self.kernel.requests.append(("add bridge", self.netns, name))
         extra = {"mtu": mtu} if mtu is not None else {}
-        self._space.add_link(name, "bridge", up=up, stp=bool(stp), **extra)
+        self._space.add_link(name, "bridge", up=up, stp=bool(stp), vlan_filtering=bool(vlan_filtering), **extra)
 
     def add_vxlan(self, name, vni, port, local=None, remote=None, learning=True, underlay=None, mtu=None):
         self.kernel.requests.append(("add vxlan", self.netns, name))
@@ -381,10 +395,12 @@ class FakeNetlink:
         flood = self._index(index, name)["flood"]
         flood[:] = [peer for peer in flood if str(peer) != str(remote)]
 
-    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, **settings):
+    def set_link(self, index, name, up=None, mtu=None, master=None, stp=None, alias=None, vlan_filtering=None,
+                 **settings):
         self.kernel.requests.append(("set link", self.netns, name))
         link = self._index(index, name)
-        for key, value in (("up", up), ("mtu", mtu), ("stp", stp), ("alias", alias), *settings.items()):
+        for key, value in (("up", up), ("mtu", mtu), ("stp", stp), ("alias", alias), ("vlan_filtering", vlan_filtering),
+                           *settings.items()):
             if value is not None:
                 link[key] = value
         if master is not None:
