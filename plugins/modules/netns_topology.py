@@ -59,14 +59,16 @@ options:
         removed), C(addresses), and for a child C(mac) and C(mtu). Whether the kernel has the
         link kind is asked of it, before any change.
       - C(uplink) (V(true), or a mapping) joins the namespace to the network beyond its host - a
-        veth from the host (named C(up-NAMESPACE), shortened with a hash when long) to C(uplink) in
+        veth from the host (named C(up-NAMESPACE), shortened with a hash when long, or the
+        uplink's C(interface)) to C(uplink) in
         the namespace, a point-to-point subnet, the namespace's default route through the host,
         forwarding turned on for the two host interfaces the traffic crosses, and masquerade out of
         the host's egress interface. Keys - C(nat) (default V(true); V(false) routes without
         masquerade), C(egress) (the host interface the traffic leaves by; default the interface of
         the host's default route), C(addresses) (two entries - the host end's address or list of
         addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only),
-        C(router) (a namespace that routes for this one instead of the host; the uplink's host end,
+        C(interface) (the name of the uplink's host end), C(router) (a namespace that routes for
+        this one instead of the host; the uplink's host end,
         forwarding and rules are then in that namespace), C(probe) (an address beyond the host
         that O(verify) pings from the namespace) and C(inbound) (default V(false) - traffic routed
         into the namespace through its uplink, from the host's LAN for instance, is dropped but for

@@ -41,12 +41,13 @@ class Child:
                                f"{kind} mode")
         if (kind == "vlan") != (params.get("id") is not None):
             raise ValidationError("id (1 to 4094) is for a VLAN sub-interface, and a VLAN sub-interface needs one")
-        return cls(vlan_id=validate.optional_integer_in_range(params.get("id"), "VLAN id", 1, 4094),name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
+        return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
                    parent=validate.interface_name(params.get("parent"), "parent interface name"), kind=kind, mode=mode,
                    mac=validate.mac_address(params["mac"]) if params.get("mac") is not None else None,
                    mtu=validate.mtu(params.get("mtu")), state=validate.state(params.get("state")),
                    owner=params.get("owner"), force=bool(params.get("force")),
-                   allow_host_network=bool(params.get("allow_host_network")))
+                   allow_host_network=bool(params.get("allow_host_network")),
+                   vlan_id=validate.optional_integer_in_range(params.get("id"), "VLAN id", 1, 4094))
 
     @property
     def mode_number(self):

@@ -24,7 +24,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, marker, where
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
-UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe", "inbound"}
+UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe", "inbound", "interface"}
 UPLINK_INNER_NAME = "uplink"  # the namespace's end; the router's end is named after the namespace
 DEFAULT_UPLINK_RANGE = "100.64.0.0/10"  # RFC 6598 shared address space: meant for NAT, rarely routed on a site
 UPLINK_PREFIX = 30
@@ -65,7 +65,13 @@ class Uplink:
         else:
             router_addresses, addresses = allocate_pair(topology_name, netns, uplink_range)
         probe = params.get("probe")
-        return cls(netns=netns, interface=router_interface_name(netns), router_addresses=router_addresses,
+        interface = router_interface_name(netns)
+        if params.get("interface") is not None:
+            interface = validate.interface_name(params["interface"], "uplink interface")
+            if not _INTERFACE_SAFE.match(interface):
+                raise ValidationError(f"uplink interface {interface!r} may hold only letters, digits, '_' and '-' "
+                                      f"(a sysctl key names it)")
+        return cls(netns=netns, interface=interface, router_addresses=router_addresses,
                    addresses=addresses, router=router, nat=_boolean(params.get("nat", True), "uplink nat"),
                    egress=egress, probe=validate.ip_address(probe, "uplink probe") if probe is not None else None,
                    inbound=_boolean(params.get("inbound", False), "uplink inbound"))

@@ -30,13 +30,14 @@ def child_data(kind, mode, vlan_id):
 def vlan_filtering_known():
     """Whether the kernel lets a bridge filter by VLAN, asked by making one in a namespace of our own."""
     from pyroute2 import IPRoute
+    from pyroute2.netlink.exceptions import NetlinkError
 
     ipr = IPRoute(fileno=namespaces.scratch_netlink_fd())
     try:
         ipr.link("add", ifname="probe0", kind="bridge", br_vlan_filtering=1)
         return True
-    except Exception as exc:  # pylint: disable=broad-except  (pyroute2's NetlinkError, imported lazily)
-        if getattr(exc, "code", None) in (errno.EOPNOTSUPP, errno.EINVAL):
+    except NetlinkError as exc:
+        if exc.code in (errno.EOPNOTSUPP, errno.EINVAL):
             return False
         raise
     finally:

@@ -240,3 +240,15 @@ def test_an_undo_step_that_fails_is_reported_and_the_rest_still_run(kernel, monk
     assert report["rollback_errors"] == ["nftables table inet linuxnet-lab in the host namespace: nftables refused "
                                          "the change: busy"]
     assert set(kernel.namespaces) == {None}
+
+
+def test_an_uplinks_host_end_takes_the_name_given():
+    from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
+    from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+
+    named = Topology.from_params({"name": "up", "uplink_range": "198.19.0.0/24",
+                                  "namespaces": [{"name": "web", "uplink": {"interface": "wan-web"}}]})
+    assert [uplink.interface for uplink in named.uplinks.values()] == ["wan-web"]
+    for bad in ("wan.web", "much-too-long-name"):
+        with pytest.raises(ValidationError, match="uplink interface"):
+            Topology.from_params({"name": "up", "namespaces": [{"name": "web", "uplink": {"interface": bad}}]})

@@ -99,8 +99,8 @@ def test_a_multipath_route_is_one_route_with_its_nexthops_and_weights(kernel):
     assert actions(plan) == [("route", "create")]
     [made] = kernel.namespaces["red"].routes
     assert made.nexthops == ((wanted.nexthops[0].via, None, 2), (wanted.nexthops[1].via, None, 1))
-    assert plan.changes[0].after["nexthops"] == [{"via": "198.18.1.1", "interface": None, "weight": 2},
-                                                {"via": "198.18.2.1", "interface": None, "weight": 1}]
+    assert plan.changes[0].after["nexthops"] == [
+        {"via": "198.18.1.1", "interface": None, "weight": 2}, {"via": "198.18.2.1", "interface": None, "weight": 1}]
     assert not planned(kernel, plan_route, wanted).changed
     reweighted = route(via=None, nexthops=[{"via": "198.18.1.1"}, {"via": "198.18.2.1"}])
     assert actions(converged(kernel, plan_route, reweighted)) == [("route", "update")]
