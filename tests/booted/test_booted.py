@@ -3,10 +3,9 @@ preparation from a local repository, a persistent fleet topology that comes back
 without Ansible, and the faults a real fleet meets (a machine powered off mid-run, a corrupted
 saved description).
 
-Figures (boot, reboot-to-restored and run times) are printed with `-s` and kept in
-tests/booted/figures.json by the last run, for docs/fleet.md."""
+Figures (boot, reboot-to-restored and run times) are printed at the end (pytest -s, as
+tests/run.sh runs it); docs/fleet.md shows a run's."""
 import json
-import pathlib
 import subprocess
 import time
 
@@ -26,9 +25,6 @@ def figures(machines):
     FIGURES["boot_s"] = {machine.name: round(machine.boot_times[0], 1) for machine in machines}
     yield FIGURES
     print("\nbooted figures:", json.dumps(FIGURES, indent=1))
-    path = pathlib.Path(__file__).with_name("figures.json")
-    if path.parent.is_dir():
-        path.write_text(json.dumps(FIGURES, indent=1) + "\n")
 
 
 def timed(name, function, *args, **kwargs):
