@@ -347,6 +347,9 @@ class Machines:
         self.stop()
 
     def start(self):
+        if not os.path.ismount("/sys/fs/cgroup"):
+            raise RuntimeError("systemd-nspawn needs the cgroup file system at /sys/fs/cgroup, which is not mounted "
+                               "here; run the harness outside `ip netns exec` (its sysfs of its own hides it)")
         install_host_tools()
         down_all(left_behind_only=True)
         STATE.mkdir(mode=0o700, exist_ok=True)
