@@ -92,6 +92,7 @@ def names(prefix):
     for name in used:
         (SAVED / f"{name}.json").unlink(missing_ok=True)
         (UNITS / "multi-user.target.wants" / f"linuxnet-netns@{name}.service").unlink(missing_ok=True)
+        shutil.rmtree(UNITS / f"linuxnet-netns@{name}.service.d", ignore_errors=True)  # its order (network.conf)
     remove_prefixed(prefix)
     if not SAVED.exists() or not list(SAVED.glob("*.json")):
         for path in (TEMPLATE, COMMAND):
