@@ -2,11 +2,11 @@
 the role on them."""
 import json
 import os
-import re
 
 import pytest
 
-from machines import Machines
+from machines import Machines  # it puts tests/fleet, with harness, on the path
+from harness import recap  # noqa: F401  pylint: disable=unused-import,wrong-import-order
 
 RELEASES = tuple(os.environ.get("LINUXNET_BOOTED_RELEASES", "11 12 13").split())
 
@@ -24,12 +24,3 @@ def playbook(machines, tmp_path, text, variables=None, check=False, limit=None):
     values = tmp_path / "vars.json"
     values.write_text(json.dumps(variables or {}))
     return machines.playbook(path, "-e", f"@{values}", *["--check"] * check, *(["--limit", limit] if limit else []))
-
-
-def recap(output):
-    """{host: {'changed': n, 'unreachable': n, 'failed': n}} from the play recap."""
-    found = {}
-    for host, changed, unreachable, failed in re.findall(
-            r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.MULTILINE):
-        found[host] = {"changed": int(changed), "unreachable": int(unreachable), "failed": int(failed)}
-    return found

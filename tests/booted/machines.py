@@ -36,7 +36,7 @@ import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "fleet"))
-from harness import _in_namespace, _kill, ip, processes_in_namespaces  # noqa: E402  pylint: disable=wrong-import-position
+from harness import Lab, _in_namespace, _kill, ip, processes_in_namespaces  # noqa: E402  pylint: disable=wrong-import-position
 
 RELEASES = {"11": "bullseye", "12": "bookworm", "13": "trixie"}
 CACHE = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "linuxnet-netns" / "booted"
@@ -306,7 +306,7 @@ class Machine:
             return False
 
 
-class Machines:
+class Machines(Lab):
     """One set of booted machines with their controller namespace and package server."""
 
     def __init__(self, releases=("12", "13"), prefix=None):
@@ -322,29 +322,6 @@ class Machines:
 
     def __getitem__(self, name):
         return next(machine for machine in self.machines if machine.name == name)
-
-    @property
-    def key(self):
-        return self.work / "id_ed25519"
-
-    @property
-    def inventory(self):
-        return self.work / "inventory.ini"
-
-    @property
-    def config(self):
-        return self.work / "ansible.cfg"
-
-    def __enter__(self):
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def start(self):
         if not os.path.ismount("/sys/fs/cgroup"):

@@ -1,10 +1,9 @@
 """The fleet the tests share (three fake hosts, see harness.py), and helpers to run Ansible on it."""
 import json
-import re
 
 import pytest
 
-from harness import Fleet
+from harness import Fleet, recap  # noqa: F401  pylint: disable=unused-import
 
 
 @pytest.fixture(scope="session")
@@ -20,12 +19,3 @@ def playbook(fleet, tmp_path, text, variables=None, check=False):
     values = tmp_path / "vars.json"
     values.write_text(json.dumps(variables or {}))
     return fleet.controller_command(["ansible-playbook", str(path), "-e", f"@{values}"] + ["--check"] * check)
-
-
-def recap(output):
-    """{host: {'changed': n, 'unreachable': n, 'failed': n}} from the play recap."""
-    found = {}
-    for host, changed, unreachable, failed in re.findall(
-            r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.MULTILINE):
-        found[host] = {"changed": int(changed), "unreachable": int(unreachable), "failed": int(failed)}
-    return found

@@ -17,6 +17,7 @@ process of that host at once (its PID namespace), which frees its namespaces wit
 """
 import os
 import pathlib
+import re
 import secrets
 import shutil
 import signal
@@ -38,18 +39,12 @@ def ip(*args, check=True):
     return subprocess.run(["ip", *args], check=check, capture_output=True, text=True)
 
 
-class Fleet:
-    def __init__(self, size, prefix=None):
-        self.size = size
-        self.prefix = prefix or PREFIX + secrets.token_hex(2)
-        self.controller = f"{self.prefix}-ctl"
-        self.hosts = [f"{self.prefix}-h{index}" for index in range(1, size + 1)]
-        self.work = pathlib.Path(tempfile.mkdtemp(prefix=f"{self.prefix}.", dir="/tmp"))
-        self.launchers = {}  # host -> Popen of its launcher (the PID namespace's first process)
+class Lab:
+    """What a set of hosts reached over SSH from a controller namespace has: a work directory with
+    its key, inventory and Ansible configuration, started on entry and stopped on exit (also after
+    a failed start). Fleet and the booted machines' Machines are labs."""
 
-    # addresses and files
-    def address(self, host):
-        return f"{UNDERLAY}.{10 + self.hosts.index(host) + 1}"
+    work = None
 
     @property
     def key(self):
@@ -63,7 +58,6 @@ class Fleet:
     def config(self):
         return self.work / "ansible.cfg"
 
-    # life cycle
     def __enter__(self):
         try:
             self.start()
@@ -75,6 +69,36 @@ class Fleet:
     def __exit__(self, *exc_info):
         self.stop()
 
+    def start(self):
+        raise NotImplementedError
+
+    def stop(self):
+        raise NotImplementedError
+
+
+def recap(output):
+    """{host: {'changed': n, 'unreachable': n, 'failed': n}} from a play recap."""
+    found = {}
+    for host, changed, unreachable, failed in re.findall(
+            r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.MULTILINE):
+        found[host] = {"changed": int(changed), "unreachable": int(unreachable), "failed": int(failed)}
+    return found
+
+
+class Fleet(Lab):
+    def __init__(self, size, prefix=None):
+        self.size = size
+        self.prefix = prefix or PREFIX + secrets.token_hex(2)
+        self.controller = f"{self.prefix}-ctl"
+        self.hosts = [f"{self.prefix}-h{index}" for index in range(1, size + 1)]
+        self.work = pathlib.Path(tempfile.mkdtemp(prefix=f"{self.prefix}.", dir="/tmp"))
+        self.launchers = {}  # host -> Popen of its launcher (the PID namespace's first process)
+
+    # addresses and files
+    def address(self, host):
+        return f"{UNDERLAY}.{10 + self.hosts.index(host) + 1}"
+
+    # life cycle
     def start(self):
         STATE.mkdir(mode=0o700, exist_ok=True)
         (STATE / self.prefix).write_text(str(self.work))

@@ -5,7 +5,6 @@
 packet's route is looked up in, by its source and destination. Private to linuxnet.netns.
 """
 
-import ipaddress
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
@@ -62,10 +61,4 @@ class Rule:
 def _selector(value, what):
     if value is None or value == "all":
         return None
-    if not isinstance(value, str):
-        raise ValidationError(f"{what} {value!r} must be an address or a network in CIDR form, or all")
-    text = value if "/" in value else value + ("/128" if ":" in value else "/32")
-    try:
-        return ipaddress.ip_network(text.strip(), strict=True)
-    except ValueError as exc:
-        raise ValidationError(f"{what} {value!r} is not a valid network: {exc}") from None
+    return validate.network(value, what, "an address or a network in CIDR form, or all")

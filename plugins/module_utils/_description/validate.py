@@ -128,13 +128,18 @@ def route_destination(value):
     """'default' or a network in CIDR form; a bare address is a host route."""
     if value == "default":
         return value
+    return network(value, "route destination", "a CIDR string or 'default'")
+
+
+def network(value, what, expected="an address or a network in CIDR form"):
+    """A network in CIDR form; a bare address is a network of one (/32, /128)."""
     if not isinstance(value, str):
-        raise ValidationError(f"route destination {value!r} must be a CIDR string or 'default'")
+        raise ValidationError(f"{what} {value!r} must be {expected}")
     text = value if "/" in value else value + ("/128" if ":" in value else "/32")
     try:
         return ipaddress.ip_network(text.strip(), strict=True)
     except ValueError as exc:
-        raise ValidationError(f"route destination {value!r} is not a valid network: {exc}") from None
+        raise ValidationError(f"{what} {value!r} is not a valid network: {exc}") from None
 
 
 def ip_address(value, what="address"):
