@@ -192,7 +192,8 @@ class Route:
         if nexthops and (via is not None or route.interface is not None):
             raise ValidationError(f"route to {params.get('to')}: give nexthops or via and interface, not both")
         if route.state == PRESENT and via is None and route.interface is None and not nexthops:
-            raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, both, or nexthops")
+            raise ValidationError(f"route to {params.get('to')}: give a gateway (via), an interface, or both "
+                                  f"(or, in a topology, nexthops)")
         return route
 
     @property
