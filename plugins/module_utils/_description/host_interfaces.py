@@ -36,9 +36,9 @@ class Child:
 
     @classmethod
     def from_params(cls, params):
-        kind = validate.choice(params.get("kind") or "macvlan", tuple(CHILD_MODES), "kind")
-        mode = validate.choice(params.get("mode") or DEFAULT_CHILD_MODES[kind], tuple(CHILD_MODES[kind]),
-                               f"{kind} mode")
+        kind = validate.choice("macvlan" if params.get("kind") is None else params["kind"], tuple(CHILD_MODES), "kind")
+        mode = validate.choice(DEFAULT_CHILD_MODES[kind] if params.get("mode") is None else params["mode"],
+                               tuple(CHILD_MODES[kind]), f"{kind} mode")
         if (kind == "vlan") != (params.get("id") is not None):
             raise ValidationError("id (1 to 4094) is for a VLAN sub-interface, and a VLAN sub-interface needs one")
         return cls(name=validate.interface_name(params.get("name")), netns=validate.netns_name(params.get("netns")),
@@ -84,7 +84,7 @@ def host_interface(params):
     unknown = sorted(set(params) - INTERFACE_KEYS - {"netns", "state", "owner", "force", "allow_host_network"})
     if unknown:
         raise ValidationError(f"unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(INTERFACE_KEYS))}")
-    kind = validate.choice(params.get("kind") or "macvlan", INTERFACE_KINDS, "kind")
+    kind = validate.choice("macvlan" if params.get("kind") is None else params["kind"], INTERFACE_KINDS, "kind")
     if kind == MOVED:
         for key in ("parent", "mode", "mac", "mtu"):
             if params.get(key) is not None:
