@@ -53,11 +53,11 @@ def verify(view, topology):
     answered += connect_all(view, [(probe.source, probe.address, port) for probe, port in forwards])
     probes += [probe for probe, _port in forwards]
     verification = summarise(probes, answered, placement.label)
-    ports = {(probe.source, str(probe.address)): port for probe, port in forwards}
-    for unreachable in verification["unreachable"]:
+    unanswered_ports = iter([port for (_probe, port), rtt in zip(forwards, answered[len(answered) - len(forwards):])
+                             if not answered_at_all(rtt)])
+    for unreachable in verification["unreachable"]:  # in the probes' order, the forwards last
         if unreachable.get("kind") == "forward":
-            unreachable["port"] = next((port for (source, address), port in ports.items()
-                                        if address == unreachable["address"]), None)
+            unreachable["port"] = next(unanswered_ports, None)
     if verification["unreachable"]:
         raise VerificationFailed(verification)
     return {"verification": verification}
