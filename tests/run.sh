@@ -41,7 +41,8 @@ host_state() {  # namespaces, links, the records under /run, and what a persiste
       -printf 'record %p\n' 2>/dev/null
     { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
       find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'
-      find /var/tmp /run/linuxnet-netns-machines -maxdepth 1 -name 'lntb*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
+      find /var/tmp /run/linuxnet-netns-machines -maxdepth 1 -name 'lntb*'
+      find /etc/netns -maxdepth 1 -name 'lnt*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
 }
 before=$(host_state)
 
