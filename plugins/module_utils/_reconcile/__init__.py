@@ -4,7 +4,8 @@
 linuxnet.netns.
 
 The view (view, with link_cache, ip_view for addresses and routes, outside_view for sysctls,
-nftables, records and saved descriptions, tuning_view for offloads and qdiscs, and lookups
+nftables, records, saved descriptions and /etc/netns files, tuning_view for offloads, qdiscs and
+bridge ports' VLANs, and lookups
 across them) is the planners' only way to the kernel: reads come from its cache, writes go
 through its verbs, which forget what they change. One planner per kind; plan (changes as data:
 check mode, diff, summaries), undo and rollback (a failed apply undone), guard (the host's own
