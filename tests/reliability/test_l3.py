@@ -58,7 +58,7 @@ def test_loopbacks_over_a_multipath_route_a_table_and_a_rule(prefix):
 
         # an operator's and a daemon's routes, which nothing of the collection may touch
         ip(r1, "route", "add", "198.18.254.2/32", "via", "198.18.11.2", "metric", "50", "proto", "static")
-        ip(r1, "route", "add", "198.18.99.0/24", "via", "198.18.12.2", "proto", "bird")
+        ip(r1, "route", "add", "198.18.99.0/24", "via", "198.18.12.2", "proto", "12")  # bird's protocol number
         moved = [{"to": "198.18.254.2/32", "via": "198.18.11.2", "metric": 20},
                  {"to": "default", "via": "198.18.11.2", "table": 200}]
         changed = run_module("netns_topology", lab(prefix, routes=moved,
