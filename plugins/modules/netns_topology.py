@@ -37,7 +37,27 @@ options:
         C(lo)), C(rules) (policy routing rules), C(dns) (a mapping with C(nameservers) and
         C(search), written to C(/etc/netns/NS/resolv.conf), which C(ip netns exec) and the
         namespace's services see as C(/etc/resolv.conf); removed with the topology), C(host) (an inventory hostname; omitted, the
-        namespace is on every host the task runs on), C(uplink) and C(interfaces).
+        namespace is on every host the task runs on), C(uplink), C(interfaces) and C(services).
+      - C(services) runs long-lived programs inside the namespace, each a mapping with C(name)
+        (required; letters, digits, C(_), C(.), C(-)), C(command) (required; the argument list,
+        program first, found on the host's C(PATH) when not a full path; a shell line is
+        V([sh, -c, '...'])), C(environment) (a mapping; the program gets it over a plain C(PATH)
+        and C(LANG), nothing of Ansible's), C(restart) (C(on-failure), the default, C(always) or
+        C(no)) and C(ready) (a mapping with C(tcp_port) and C(timeout), default 30 seconds - the
+        service is ready once a TCP connection to that port succeeds on an address of the
+        namespace it listens on; without it, a service still running 0.2 seconds after its start is
+        ready). A service starts after the namespace's links, addresses, routes and C(/etc/netns)
+        files, and sees those files as C(/etc/resolv.conf) and C(/etc/hosts). Where systemd is
+        the init system, each service is a runtime unit (C(linuxnet-netns-TOPOLOGY-NS-NAME.service)
+        under C(/run/systemd/system), with C(NetworkNamespacePath=)); elsewhere (containers) a
+        supervisor process of the collection runs it, with its status and output under
+        C(/run/linuxnet-netns/services). A persistent topology's services come back at boot with it.
+      - A re-run with the same description keeps a running service as it is; a changed
+        C(command), C(environment) or C(restart) restarts it, and so does a service found not
+        running. A service no longer described is stopped, and O(state=absent) stops the services
+        before their namespaces go, so that O(when_busy) never counts them. A program that forks
+        into the background leaves the service's reach - run daemons in the foreground
+        (C(bird -f), C(zebra) without C(-d)).
       - A route's C(table) is a number (1 to 4294967295, not the kernel's 253 and 255) or C(main),
         the default. C(nexthops) makes one multipath route (ECMP) over several paths, each a
         mapping with C(via), C(interface) and C(weight) (1 to 256, default 1), instead of the
@@ -366,6 +386,29 @@ removed:
   type: list
   elements: str
   sample: ["netns red"]
+services:
+  description:
+    - The described services of this host as the run left them (in check mode, as it would leave them).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"netns": "leaf1", "name": "bird", "state": "running", "pid": 4242, "manager": "supervisor"}]
+  contains:
+    netns:
+      description: The namespace the service runs in.
+      type: str
+    name:
+      description: The service's name.
+      type: str
+    state:
+      description: V(running), V(starting), V(restarting), V(stopped), V(exited) or V(failed).
+      type: str
+    pid:
+      description: The pid of the service's program (none when it does not run).
+      type: int
+    manager:
+      description: V(systemd) (a runtime unit) or V(supervisor) (the collection's supervisor process).
+      type: str
 saved:
   description: Where the description was saved and the collection version that saved it, when O(persistent=true).
   returned: success
@@ -449,11 +492,17 @@ verification:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.services import services_report
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._runner import execute
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
 from ansible_collections.linuxnet.netns.plugins.module_utils._verify.verify import verify_when_asked
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import GUARD_OPTIONS, STATE_OPTION, WHEN_BUSY_OPTION
+
+
+def after_apply(view, topology):
+    """The services as the run left them, then the verification when asked."""
+    return {"services": services_report(view, topology), **verify_when_asked(view, topology)}
 
 
 def main():
@@ -482,7 +531,7 @@ def main():
         },
         supports_check_mode=True,
     )
-    execute(module, Topology.from_params, plan_topology, after_apply=verify_when_asked, short_invocation=True)
+    execute(module, Topology.from_params, plan_topology, after_apply=after_apply, short_invocation=True)
 
 
 if __name__ == "__main__":

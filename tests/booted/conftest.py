@@ -17,10 +17,12 @@ def machines():
         yield started
 
 
-def playbook(machines, tmp_path, text, variables=None, check=False, limit=None):
-    """Run a playbook (YAML text) against the machines; the CompletedProcess."""
+def playbook(machines, tmp_path, text, variables=None, check=False, limit=None, verbose=False):
+    """Run a playbook (YAML text) against the machines; the CompletedProcess (verbose: with every
+    task's result, such as the interpreter each machine's first task discovered)."""
     path = tmp_path / "play.yml"
     path.write_text(text)
     values = tmp_path / "vars.json"
     values.write_text(json.dumps(variables or {}))
-    return machines.playbook(path, "-e", f"@{values}", *["--check"] * check, *(["--limit", limit] if limit else []))
+    return machines.playbook(path, "-e", f"@{values}", *["--check"] * check, *(["--limit", limit] if limit else []),
+                             *["-v"] * verbose)

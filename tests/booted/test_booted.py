@@ -63,7 +63,7 @@ def test_host_preparation_uses_each_releases_own_package_manager(machines, tmp_p
         assert "Set topology_install_with_pip: true" in refused.stdout
         assert netns_list(old) == []
     try:
-        first = timed("prepare", playbook, machines, tmp_path, ROLE, {**local, **PIP})
+        first = timed("prepare", playbook, machines, tmp_path, ROLE, {**local, **PIP}, verbose=True)
         assert first.returncode == 0, first.stdout[-4000:]
         for machine in machines:
             python = on(machine, "readlink -f /usr/bin/python3")  # discovery finds the release's own

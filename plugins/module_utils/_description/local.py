@@ -68,6 +68,15 @@ class LocalPart:
                 found[netns] += [str(address.ip) for address in addresses or ()]
         return [(name, list(dict.fromkeys(addresses))) for name, addresses in found.items()]
 
+    def services(self):
+        """This host's services, each knowing which of its namespace's /etc files the topology writes."""
+        topology = self._topology
+        written = {name: tuple(file_name for file_name, wanted in (("resolv.conf", name in topology.dns),
+                                                                 ("hosts", topology.hosts)) if wanted)
+                   for name in topology.namespaces}
+        return [replace(service, etc_files=written[service.netns]) for service in topology.services
+                if self._namespace_here(service.netns)]
+
     def port_vlans(self):
         return [ports for ports in self._topology.port_vlans if self._bridge_here(ports.netns, ports.bridge)]
 

@@ -22,6 +22,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.local 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import etc_files
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.bridge_vlans import PortVlans
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.policy_rules import Rule
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.services import services_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.placement import Placement
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.presets import LINK_PROFILES
@@ -37,7 +38,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 
 # The keys of each entry of a description. The role's meta/argument_specs.yml and the module's
 # documentation list the same keys; tests/unit/.../test_schema.py fails when they disagree.
-NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules", "dns"}
+NAMESPACE_KEYS = {"name", "forwarding", "routes", "sysctls", "host", "uplink", "interfaces", "loopback", "rules", "dns",
+                  "services"}
 BRIDGE_KEYS = {"name", "netns", "addresses", "stp", "mtu", "host", "vlan_filtering"}
 # Settings of a link's ends: on a link for both ends, on an endpoint for that end only.
 END_KEYS = {"shape", "offloads", "txqueuelen", "queues", "gso_max_size", "gro_max_size"}
@@ -105,6 +107,7 @@ class Topology:
         self.loopback_addresses = {}  # netns -> addresses on its lo
         self.port_vlans = []  # PortVlans of the ports of VLAN-aware bridges
         self.dns = {}  # netns -> {nameservers, search}, for its resolv.conf
+        self.services = []  # Service, the namespaces' services
         self.hosts = description.hosts
         self.bridge_addresses = {}  # (netns, bridge) -> addresses
         self.uplink_range = description.uplink_range or DEFAULT_UPLINK_RANGE
@@ -174,6 +177,8 @@ class Topology:
                                                         entry["loopback"]))
         for rule_index, rule in enumerate(_entries(entry.get("rules"), f"{where} ({name}) rules")):
             self.rules.append(Rule.from_params(rule, name, f"{where} ({name}) rules[{rule_index}]", self.state))
+        self.services += _wrap(f"{where} ({name})", services_of, entry.get("services"), name, self.name, "services",
+                               self.state)
         for route_index, route in enumerate(entry.get("routes") or []):
             route_where = f"{where} ({name}) routes[{route_index}]"
             _known_keys(route, ROUTE_KEYS, route_where)

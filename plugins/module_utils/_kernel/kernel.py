@@ -22,6 +22,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._kernel import (
     nftables,
     records,
     saved,
+    services,
     sockets,
     sysctl,
 )
@@ -215,6 +216,34 @@ class Kernel:
 
     def socket(self, netns, family, kind, proto):
         return self.handle(netns).socket(family, kind, proto)
+
+    # services in namespaces
+    def service_manager(self):
+        return services.manager()
+
+    def resolve_program(self, program):
+        return services.resolve(program)
+
+    def service_record(self, key):
+        return services.record(key)
+
+    def service_keys(self):
+        return services.keys()
+
+    def service_status(self, key, found):
+        return services.status(key, found)
+
+    def service_processes(self, found):
+        return services.processes(found)
+
+    def service_log(self, found):
+        return services.log_tail(found)
+
+    def start_service(self, key, spec):
+        return services.start(key, spec)
+
+    def stop_service(self, key):
+        services.stop(key)
 
     # a namespace's own /etc files
     def etc_directories(self):

@@ -41,9 +41,21 @@ def read(netns, name, directory=ETC_NETNS):
 
 
 def write(netns, name, content, directory=ETC_NETNS):
-    """Write the file atomically (mode 0644: every process in the namespace reads it)."""
+    """Write the file (mode 0644: every process in the namespace reads it): a new one atomically;
+    one that exists in place, since the namespace's services see it through a bind mount of that
+    very file, which a replaced file would leave behind."""
     os.makedirs(inside(directory, netns), mode=0o755, exist_ok=True)
     target = path(netns, name, directory)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        fd = None
+    if fd is not None:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.truncate()
+            file.write(content)
+        os.chmod(target, 0o644)
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=os.path.dirname(target))
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -21,6 +21,11 @@ def _path(kind, key):
     return paths.inside(paths.inside(RECORDS_DIR, kind), digest + ".json")
 
 
+def path_of(kind, key):
+    """The file of the record of `key` (beside which a kind may keep files of its own)."""
+    return _path(kind, key)
+
+
 def read(kind, key):
     """The record of `key` (any JSON value naming it), or None when there is none."""
     try:

@@ -53,7 +53,7 @@ def _plan_owners(view, namespace, plan, before, after):
 
 def _plan_removal(view, namespace, plan):
     """Remove the namespace, following its when_busy policy if processes still run inside it."""
-    processes = view.processes_in(namespace.name)
+    processes = view.outside.processes_in(namespace.name)
     if processes and namespace.when_busy == "fail":
         listed = ", ".join(f"{pid} ({command})" for pid, command in processes[:20])
         raise ConflictError(
@@ -65,7 +65,7 @@ def _plan_removal(view, namespace, plan):
 
     def prepare():
         if namespace.when_busy == "kill":
-            view.kill_processes([pid for pid, _command in processes])
+            view.outside.kill_processes([pid for pid, _command in processes])
 
     view.expect_namespace_removed(namespace.name)
     plan.add(KIND, namespace.target, DELETE, before, None, prepare, batch=(view.namespace_removals, namespace.name))

@@ -18,6 +18,23 @@ class OutsideView:
         self._rulesets = {}  # netns -> its nftables ruleset, as listed
         self._listening = {}  # netns -> {(protocol, address, port)} its own services listen on
         self._etc_directories = None  # the namespaces with files under /etc/netns
+        self._processes = None
+        self._processes_ending = set()  # pids the plan ends itself (the topology's own services)
+
+    # processes in namespaces
+    def processes_in(self, netns):
+        """[(pid, command)] of the processes that run inside namespace `netns` now, but those of
+        services the plan stops."""
+        if self._processes is None:
+            self._processes = self._kernel.processes_by_namespace()
+        return [(pid, command) for pid, command in self._processes.get(self._kernel.namespace_identity(netns), [])
+                if pid not in self._processes_ending]
+
+    def expect_processes_ended(self, pids):
+        self._processes_ending.update(pids)
+
+    def kill_processes(self, pids):
+        self._kernel.kill_processes(pids)
 
     # sysctls
     def sysctl_known(self, key):
@@ -34,6 +51,37 @@ class OutsideView:
         if netns not in self._listening:
             self._listening[netns] = self._kernel.listening(netns)
         return self._listening[netns]
+
+    def listening_now(self, netns):
+        return self._kernel.listening(netns)
+
+    # services: their records, processes and manager (see _kernel/services.py)
+    def service_manager(self):
+        return self._kernel.service_manager()
+
+    def resolve_program(self, program):
+        return self._kernel.resolve_program(program)
+
+    def service_record(self, key):
+        return self._kernel.service_record(key)
+
+    def service_keys(self):
+        return self._kernel.service_keys()
+
+    def service_status(self, key, found):
+        return self._kernel.service_status(key, found)
+
+    def service_processes(self, found):
+        return self._kernel.service_processes(found)
+
+    def service_log(self, found):
+        return self._kernel.service_log(found)
+
+    def start_service(self, key, spec):
+        return self._kernel.start_service(key, spec)
+
+    def stop_service(self, key):
+        self._kernel.stop_service(key)
 
     # nftables
     def nftables_available(self):

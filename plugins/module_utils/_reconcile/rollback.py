@@ -59,7 +59,7 @@ class Journal:
 
 def _remove_namespace(view, step):
     if view.namespace_exists_now(step["netns"]):
-        view.kill_processes([pid for pid, _command in view.processes_in(step["netns"])])
+        view.outside.kill_processes([pid for pid, _command in view.outside.processes_in(step["netns"])])
         view.remove_namespace(step["netns"])
 
 
@@ -165,6 +165,10 @@ def _saved(view, step):
         view.outside.save_description(step["name"], step["content"])
 
 
+def _stop_service(view, step):
+    view.outside.stop_service(step["key"])
+
+
 STEPS = {
     "remove_namespace": _remove_namespace,
     "delete_link": _delete_link,
@@ -177,4 +181,5 @@ STEPS = {
     "nftables": _nftables,
     "move_back": _move_back,
     "saved": _saved,
+    "stop_service": _stop_service,
 }

@@ -29,6 +29,11 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import p
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.policy_rules import plan_rule
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.route import ours, plan_route, plan_stale_route
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.saved import plan_saved
+from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.services import (
+    plan_service,
+    plan_services_gone,
+    services_report,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.settings import plan_end_settings
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.veth import plan_veth
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.vxlan import plan_vxlan
@@ -44,6 +49,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks
 
 # (objects of the topology, their planner), in the order they are built.
 BUILD_ORDER = (
+    (lambda topology: [topology], plan_services_gone),
     (lambda topology: topology.local.namespaces(), plan_namespace),
     (lambda topology: topology.local.bridges(), plan_bridge),
     (lambda topology: topology.local.veths(), plan_veth),
@@ -58,11 +64,13 @@ BUILD_ORDER = (
     (lambda topology: topology.local.routes(), plan_route),
     (lambda topology: topology.local.rules(), plan_rule),
     (lambda topology: topology.local.etc_files(), plan_etc_file),
+    (lambda topology: topology.local.services(), plan_service),  # once their namespace's links are up
     (lambda topology: [topology], plan_saved),
 )
 
 # Removal: what lives in the host goes one by one, then the namespaces with everything inside.
 TEARDOWN = (
+    (lambda topology: [topology], plan_services_gone),  # before their namespaces: never counted as busy
     (lambda topology: topology.local.firewalls(), plan_firewall),
     (lambda topology: topology.local.recorded_sysctls(), plan_recorded_sysctls),
     (lambda topology: topology.local.moved_interfaces(), plan_moved),  # back to the host before its namespace goes
@@ -93,7 +101,7 @@ def plan_topology(view, topology, plan):
     if persistent:
         saved_at = {"path": view.outside.saved_path(topology.name), "version": COLLECTION_VERSION,
                     "needs_network": topology.local.needs_network()}
-    return {**plan.by_action(), "kept": plan.kept, "saved": saved_at}
+    return {**plan.by_action(), "kept": plan.kept, "saved": saved_at, "services": services_report(view, topology, plan)}
 
 
 def _plan_inside_shared(view, topology, plan):

@@ -62,3 +62,8 @@ def moved(netns, name, host_record):
 
 def saved(name, content):
     return [{"op": "saved", "name": name, "content": content}]
+
+
+def service(key):
+    """Stop the service the run started (one it restarted is not brought back as it was)."""
+    return [{"op": "stop_service", "key": list(key)}]

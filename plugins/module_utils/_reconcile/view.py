@@ -37,7 +37,6 @@ class KernelView:
         self._namespaces_to_remove = set()
         self._links_to_create = set()  # (netns, name): created or recreated by the plan
         self._all_namespaces = None
-        self._processes = None
         self._protected = None
         self._assumed_protected = ()
         self.namespace_removals = Batch(self.remove_namespaces)  # namespaces a plan removes, back to back
@@ -79,12 +78,6 @@ class KernelView:
         if self._all_namespaces is None:
             self._all_namespaces = self.kernel.namespace_names()
         return self._all_namespaces
-
-    def processes_in(self, netns):
-        """[(pid, command)] of the processes that run inside namespace `netns` now."""
-        if self._processes is None:
-            self._processes = self.kernel.processes_by_namespace()
-        return self._processes.get(self.kernel.namespace_identity(netns), [])
 
     def namespace_owner(self, netns):
         """The marker of whoever made `netns` (None: unmarked, or no such namespace): from the record
@@ -208,8 +201,6 @@ class KernelView:
             self.ip.forget(netns)
         self.kernel.remove_namespaces(names, done)
 
-    def kill_processes(self, pids):
-        self.kernel.kill_processes(pids)
 
     def set_namespace_owners(self, netns, alias):
         """Mark `netns` as made by the owners in `alias` (lo's alias, and the record under /run)."""

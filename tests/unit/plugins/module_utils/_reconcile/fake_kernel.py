@@ -83,6 +83,10 @@ class FakeKernel:
         self.nft_tables = {}  # (netns, family, name) -> listed objects, as the kernel lists them
         self.nft_installed = True
         self.listening_sockets = {}  # netns -> {(protocol, ipaddress address, port)}
+        self.services = {}  # json of [topology, netns, name] -> record, as started
+        self.service_states = {}  # json of key -> state, for a service found not running
+        self.programs = {"bird": "/usr/sbin/bird", "sleep": "/usr/bin/sleep"}  # what resolve_program finds
+        self._pids = itertools.count(4000)
 
     # building a starting state
     def add_namespace(self, name, owner=None, lo_up=True):
@@ -236,6 +240,41 @@ class FakeKernel:
     def remove_etc_file(self, netns, name):
         self.requests.append(("remove etc", netns, name))
         self.etc.pop((netns, name), None)
+
+    def service_manager(self):
+        return "supervisor"
+
+    def resolve_program(self, program):
+        return program if program.startswith("/") else self.programs.get(program)
+
+    def service_record(self, key):
+        return self.services.get(json.dumps(key))
+
+    def service_keys(self):
+        return [json.loads(key) for key in self.services]
+
+    def service_status(self, key, found):
+        if found is None:
+            return {"state": "stopped", "pid": None}
+        state = self.service_states.get(json.dumps(key), "running")
+        return {"state": state, "pid": found["pid"] if state == "running" else None}
+
+    def service_processes(self, found):
+        return [found["pid"]] if found is not None else []
+
+    def service_log(self, found):
+        return "a line of output"
+
+    def start_service(self, key, spec):
+        self.requests.append(("start service", key[1], key[2]))
+        found = {"manager": "supervisor", "pid": next(self._pids), **spec}
+        self.services[json.dumps(key)] = found
+        self.service_states.pop(json.dumps(key), None)
+        return found
+
+    def stop_service(self, key):
+        self.requests.append(("stop service", key[1], key[2]))
+        self.services.pop(json.dumps(key), None)
 
     def saved_description(self, name):
         return self.saved.get(name)
