@@ -92,7 +92,9 @@ def fleet_description(machines, name="lntfleet"):
     hub, *others = [machine.name for machine in machines]
     namespaces = [{"name": "hub", "host": hub, "forwarding": True},
                   {"name": "web", "host": hub, "routes": [{"to": "198.18.50.0/24", "via": "198.18.51.1"}],
-                   "uplink": {"nat": True, "probe": f"{UNDERLAY}.1"}}]
+                   "uplink": {"nat": True, "probe": f"{UNDERLAY}.1"},
+                   "services": [{"name": "http", "command": ["python3", "-m", "http.server", "80"],
+                                 "ready": {"tcp_port": 80}}]}]
     links = [{"endpoints": [{"netns": "web", "name": "lan", "addresses": ["198.18.51.2/24"]},
                             {"netns": "hub", "name": "web", "addresses": ["198.18.51.1/24"]}]}]
     for index, host in enumerate(others, start=2):
@@ -159,6 +161,25 @@ def pings_across(machines):
     return found
 
 
+WEB_UNIT = "linuxnet-netns-lntfleet-web-http.service"
+
+
+def serves(machine, netns, url):
+    """Whether a web page comes from `url`, fetched inside `netns` of `machine`."""
+    code = f"import urllib.request; print(urllib.request.urlopen('{url}', timeout=5).status)"
+    return machine.run(["ip", "netns", "exec", netns, "python3", "-c", code]).stdout.strip() == "200"
+
+
+def web_service(machines):
+    """The web namespace's service: a systemd unit in that namespace, serving the others."""
+    hub, *others = list(machines)
+    main_pid = on(hub, f"systemctl show -p MainPID --value {WEB_UNIT}")
+    return {"active": on(hub, f"systemctl is-active {WEB_UNIT}"),
+            "netns": on(hub, f"ip netns identify {main_pid}"),
+            "served": all(serves(machine, f"n{index}", "http://198.18.51.2/")
+                          for index, machine in enumerate(others, start=2))}
+
+
 def restored(machines, reboot, name):
     """Reboot (the machines together), then the seconds from the reboot to the unit's success, per machine."""
     since = time.monotonic()
@@ -182,6 +203,7 @@ def test_a_persistent_fleet_topology_comes_back_at_every_boot_without_ansible(ma
             again.stdout[-5000:]
         before = {machine.name: state(machine) for machine in machines}
         assert all(pings_across(machines).values()), pings_across(machines)
+        assert web_service(machines) == {"active": "active", "netns": "web", "served": True}, web_service(machines)
 
         FIGURES["reboot_all"] = restored(machines, list(machines), name)
         for machine in machines:
@@ -191,6 +213,7 @@ def test_a_persistent_fleet_topology_comes_back_at_every_boot_without_ansible(ma
             cycle = on(machine, "systemd-analyze verify --man=no default.target 2>&1")
             assert "cycle" not in cycle.lower() and not cycle.startswith("FAILED"), cycle
         assert all(pings_across(machines).values()), pings_across(machines)
+        assert web_service(machines) == {"active": "active", "netns": "web", "served": True}, web_service(machines)
 
         alone = machines.machines[-1]  # one machine rebooted alone rejoins its tunnels
         FIGURES["reboot_one"] = restored(machines, [alone], name)
@@ -211,6 +234,7 @@ def test_a_persistent_fleet_topology_comes_back_at_every_boot_without_ansible(ma
     for machine in machines:
         assert netns_list(machine) == [] and "linuxnet" not in on(machine, "nft list ruleset")
         assert "linuxnet-netns@" not in on(machine, "systemctl list-units --all --no-legend 'linuxnet-netns@*'")
+        assert "linuxnet-netns-" not in on(machine, "systemctl list-units --all --no-legend 'linuxnet-netns-*'")
 
 
 # faults
