@@ -11,7 +11,8 @@ venv=${LINUXNET_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/linuxnet-netns/venv}
 # own service is not what the tests use, so it is installed without being started), iperf3 for the
 # data-plane benchmark and the shaping tests, ethtool and tc (iproute2) to read link settings back,
 # nft and Debian's JSON binding for uplinks and port forwards (the fake hosts share /usr);
-# systemd-nspawn, debootstrap and dpkg-scanpackages for the booted machines and their repository.
+# systemd-nspawn, debootstrap and dpkg-scanpackages for the booted machines and their repository;
+# BIRD 2 for the Clos lab (examples/clos.yml), whose apt task needs Debian's python3-apt.
 missing=()
 command -v ping >/dev/null || missing+=(iputils-ping)
 command -v sysctl >/dev/null || missing+=(procps)
@@ -25,6 +26,8 @@ command -v nft >/dev/null || missing+=(nftables)
 command -v systemd-nspawn >/dev/null || missing+=(systemd-container)  # booted machines (tests/booted)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
+command -v bird >/dev/null || missing+=(bird2)
+/usr/bin/python3 -c 'import apt' 2>/dev/null || missing+=(python3-apt)
 /usr/bin/python3 -c 'import nftables' 2>/dev/null || missing+=(python3-nftables)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
 /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
