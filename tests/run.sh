@@ -9,7 +9,7 @@
 # ansible-lint, a docs-are-current check, changelog lint, a galaxy build/install round trip, the
 # benchmark at N = 10 and the data-plane benchmark at one short round (to prove they run, not to
 # time anything), and a leak check against the host's
-# namespaces, links and the files a persistent topology installs.
+# namespaces, links, the files a persistent topology installs and the services' records.
 # LINUXNET_STAGES="units integration" runs only some stages.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,12 +37,12 @@ cp "$root/scripts/ansible-test-get-pip.py" ~/.ansible/test/cache/get_pip_${pip_v
 host_state() {  # namespaces, links, the records under /run, and what a persistent topology installs
   { ip netns list | awk '{print "netns " $1}'; ip -o link show | awk -F': ' '{print "link " $2}' | cut -d@ -f1
     find /run/linuxnet-netns/owners -mindepth 1 -maxdepth 1 -printf 'record %f\n' 2>/dev/null
-    find /run/linuxnet-netns/owners-unfinished /run/linuxnet-netns/sysctls /run/linuxnet-netns/journal /run/linuxnet-netns/moved -type f \
+    find /run/linuxnet-netns/owners-unfinished /run/linuxnet-netns/sysctls /run/linuxnet-netns/journal /run/linuxnet-netns/moved /run/linuxnet-netns/services -type f \
       -printf 'record %p\n' 2>/dev/null
     { find /etc/linuxnet-netns /usr/local/lib/linuxnet-netns /usr/local/sbin/linuxnet-netns -maxdepth 2
       find /etc/systemd/system -maxdepth 2 -name 'linuxnet-netns@*'
       find /var/tmp /run/linuxnet-netns-machines -maxdepth 1 -name 'lntb*'
-      find /etc/netns -maxdepth 1 -name 'lnt*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
+      find /etc/netns /run/linuxnet-netns-lab -maxdepth 1 -name 'lnt*'; } 2>/dev/null | awk '{print "file " $1}'; } | sort
 }
 before=$(host_state)
 

@@ -5,7 +5,7 @@
 Pure Python, no kernel: the controller-side plugins (presets, graphs) use it as the modules do.
 Holds the vocabulary (words every wing shares), the checks of single values (validate), the
 desired objects (model, link_settings, uplink, forwards, sysctls, host_interfaces, policy_rules,
-etc_files, bridge_vlans), presets,
+etc_files, bridge_vlans, services), presets,
 the parsed description of a whole topology (description, topology), the cross-object checks
 (checks), placement across the hosts of a fleet (placement) and this host's part of it (local).
 

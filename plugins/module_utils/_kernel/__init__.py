@@ -9,7 +9,8 @@ plans or guards: it does what it is asked and says what it found. The files: nam
 under /run), saved (descriptions under /etc), sysctl, netlink (rtnetlink requests) over
 netlink_plain (a plain netlink socket for the frequent ones), messages (replies decoded into
 records), policy_rules (ip rules), traffic (qdiscs), ethtool (offloads), nftables (tables, through
-libnftables), sockets (listening ports), paths (trusted files), pyroute2_found (whether pyroute2
+libnftables), sockets (listening ports), services (a namespace's services: systemd units, or
+supervisor, the collection's own supervisor process where no systemd runs), paths (trusted files), pyroute2_found (whether pyroute2
 is there and new enough, without importing it).
 
 May import: _errors, and _description.vocabulary (shared words such as LOOPBACK). Nothing of

@@ -4,7 +4,7 @@
 linuxnet.netns.
 
 The view (view, with link_cache, ip_view for addresses and routes, outside_view for sysctls,
-nftables, records, saved descriptions and /etc/netns files, tuning_view for offloads, qdiscs and
+nftables, records, saved descriptions, /etc/netns files, processes and services, tuning_view for offloads, qdiscs and
 bridge ports' VLANs, and lookups
 across them) is the planners' only way to the kernel: reads come from its cache, writes go
 through its verbs, which forget what they change. One planner per kind; plan (changes as data:
