@@ -83,7 +83,8 @@ options:
         uplink's C(interface)) to C(uplink) in
         the namespace, a point-to-point subnet, the namespace's default route through the host,
         forwarding turned on for the two host interfaces the traffic crosses, and masquerade out of
-        the host's egress interface. Keys - C(nat) (default V(true); V(false) routes without
+        the host's egress interface - of the uplink's subnet and of the networks of the namespaces
+        whose default route leads through this one, which the host routes back through the uplink. Keys - C(nat) (default V(true); V(false) routes without
         masquerade), C(egress) (the host interface the traffic leaves by; default the interface of
         the host's default route), C(addresses) (two entries - the host end's address or list of
         addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only),

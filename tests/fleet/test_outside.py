@@ -202,6 +202,38 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
     assert host_state(fleet, host) == before
 
 
+def test_nat_covers_the_namespaces_routed_behind_the_uplinked_one(fleet, tmp_path, internet):
+    """gw has the uplink; lan routes through gw and deep through lan: both reach the internet as the
+    host, and the host routes their replies back through gw; absent gives the host back."""
+    host = internet
+    before = host_state(fleet, host)
+    variables = {
+        "topology_name": "behind", "topology_uplink_range": "198.19.200.0/24",
+        "topology_namespaces": [
+            {"name": "gw", "forwarding": True, "uplink": {"addresses": ["198.18.111.1/30", "198.18.111.2/30"]}},
+            {"name": "lan", "forwarding": True, "routes": [{"to": "default", "via": "198.18.112.1"}]},
+            {"name": "deep", "routes": [{"to": "default", "via": "198.18.113.1"}]}],
+        "topology_links": [
+            {"endpoints": [{"netns": "gw", "name": "lan", "addresses": ["198.18.112.1/24"]},
+                           {"netns": "lan", "name": "gw", "addresses": ["198.18.112.2/24"]}]},
+            {"endpoints": [{"netns": "lan", "name": "deep", "addresses": ["198.18.113.1/24"]},
+                           {"netns": "deep", "name": "lan", "addresses": ["198.18.113.2/24"]}]}],
+    }
+    try:
+        built = playbook(fleet, tmp_path, play(host), variables)
+        assert built.returncode == 0, built.stdout[-4000:]
+        for netns in ("gw", "lan", "deep"):  # the server sees the fake host's address: masqueraded
+            assert client(fleet, host, netns, "198.18.100.1", SERVER_PORT) == fleet.address(host), netns
+        routes = on(fleet, host, "ip", "route", "show", "proto", "77")
+        assert "198.18.112.0/24 via 198.18.111.2 dev up-gw" in routes and "198.18.113.0/24 via 198.18.111.2" in routes
+        again = playbook(fleet, tmp_path, play(host), variables)
+        assert again.returncode == 0 and recap(again.stdout)[host]["changed"] == 0, again.stdout[-4000:]
+    finally:
+        gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
+    assert gone.returncode == 0, gone.stdout[-4000:]
+    assert host_state(fleet, host) == before
+
+
 def test_a_table_of_that_name_made_by_another_is_left_alone(fleet, tmp_path, internet):
     host = internet
     variables = description("lookalike")

@@ -104,7 +104,8 @@ def test_a_service_runs_in_its_namespace_and_follows_its_description(prefix, ser
         assert service["state"] == "running" and service["manager"] == "supervisor", service
         pid = service["pid"]
         assert fetch(client, "http://198.18.9.1:8080/") == "200"  # across the veth, from the other namespace
-        assert subprocess.run(["ip", "netns", "identify", str(pid)], capture_output=True, text=True).stdout.strip() == web
+        assert subprocess.run(["ip", "netns", "identify", str(pid)], capture_output=True, text=True,
+                              check=False).stdout.strip() == web
         assert environment_of(pid)["LAB_COLOUR"] == "green" and "ANSIBLE_MODULE_ARGS" not in environment_of(pid)
         assert f"198.18.9.2\t{client}" in seen_file(pid, "/etc/hosts")  # the namespace's hosts file as /etc/hosts
 
@@ -122,8 +123,8 @@ def test_a_service_runs_in_its_namespace_and_follows_its_description(prefix, ser
         assert environment_of(new_pid)["LAB_COLOUR"] == "blue"
 
         # a namespace more: the hosts file changes in place, the running service sees it unrestarted
-        more = lab(prefix, [web_service(environment={"LAB_COLOUR": "blue"})], [{"name": f"{prefix}x",
-                                                                                  "loopback": ["198.18.9.99/32"]}])
+        extra = [{"name": f"{prefix}x", "loopback": ["198.18.9.99/32"]}]
+        more = lab(prefix, [web_service(environment={"LAB_COLOUR": "blue"})], extra)
         grown = run_module("netns_topology", more)
         assert grown.get("changed") and service_of(grown)["pid"] == new_pid, grown
         assert f"198.18.9.99\t{prefix}x" in seen_file(new_pid, "/etc/hosts")

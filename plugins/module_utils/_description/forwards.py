@@ -111,7 +111,7 @@ class Firewall:
         for uplink in self.uplinks:
             if uplink.nat:
                 egress = egress_of(uplink)
-                for network in uplink.networks():
+                for network in uplink.masqueraded():
                     rules.append(("postrouting", [_match(_payload(_ip(network.version), "saddr"), _prefix(network)),
                                                   _match({"meta": {"key": "oifname"}}, egress),
                                                   {"masquerade": None}], f"uplink {uplink.netns}"))

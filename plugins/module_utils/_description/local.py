@@ -38,8 +38,9 @@ class LocalPart:
         tables = {}
         for route in routes:
             tables.setdefault((route.netns, route.destination), set()).add(route.table)
-        return [replace(route, other_tables=tuple(sorted(tables[(route.netns, route.destination)] - {route.table})))
-                for route in routes]
+        routes = [replace(route, other_tables=tuple(sorted(tables[(route.netns, route.destination)] - {route.table})))
+                  for route in routes]
+        return routes + [route for uplink in self.uplinks() for route in uplink.return_routes(self._topology.state)]
 
     def etc_files(self):
         """Each namespace's resolv.conf and hosts here: the content described, or None (then one the
@@ -71,8 +72,8 @@ class LocalPart:
     def services(self):
         """This host's services, each knowing which of its namespace's /etc files the topology writes."""
         topology = self._topology
-        written = {name: tuple(file_name for file_name, wanted in (("resolv.conf", name in topology.dns),
-                                                                 ("hosts", topology.hosts)) if wanted)
+        written = {name: tuple(file_name for file_name, wanted in
+                               (("resolv.conf", name in topology.dns), ("hosts", topology.hosts)) if wanted)
                    for name in topology.namespaces}
         return [replace(service, etc_files=written[service.netns]) for service in topology.services
                 if self._namespace_here(service.netns)]

@@ -30,6 +30,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.uplink
     DEFAULT_UPLINK_RANGE,
     Uplink,
     next_pair,
+    routed_behind,
     slots_in,
     uplink_range_network,
 )
@@ -123,6 +124,7 @@ class Topology:
         self.forwards = []
         for index, entry in enumerate(_entries(description.forwards, "forwards")):
             self.forwards.append(self._forward(entry, index))
+        self._add_routed_behind()
         check_names(self)
         check_bridges_referenced(self)
         check_segments(self)
@@ -266,6 +268,22 @@ class Topology:
                                      settings=dict(self.link_defaults))
             self.links.append(Link(router_end, namespace_end, None, default_mtu=self.link_defaults.get("mtu")))
             self.routes.extend(uplink.routes())
+
+    def _add_routed_behind(self):
+        """Each uplink masquerades, and its router routes back to, the networks of the namespaces
+        routed through its namespace."""
+        owned = {}
+        for link in self.links:
+            for end in (link.a, link.b):
+                if end.netns is not None:
+                    owned.setdefault(end.netns, []).extend(end.addresses or ())
+        for (netns, _bridge), addresses in self.bridge_addresses.items():
+            if netns is not None:
+                owned.setdefault(netns, []).extend(addresses or ())
+        for netns, addresses in self.loopback_addresses.items():
+            owned.setdefault(netns, []).extend(addresses)
+        for name, uplink in self.uplinks.items():
+            self.uplinks[name] = replace(uplink, behind=routed_behind(uplink, self.routes, owned))
 
     def _forward(self, entry, index):
         where = f"forwards[{index}]"

@@ -43,6 +43,7 @@ class Uplink:
     inner: str = UPLINK_INNER_NAME
     probe: object = None  # an outside address verification pings from the namespace
     inbound: bool = False  # True: anything routed to the namespace is let in, not only forwards and replies
+    behind: tuple = ()  # networks routed through the namespace: masqueraded too, routed back to it by the router
 
     @classmethod
     def from_params(cls, netns, params, topology_name, uplink_range=DEFAULT_UPLINK_RANGE):
@@ -87,6 +88,15 @@ class Uplink:
 
     def networks(self):
         return tuple(address.network for address in self.addresses)
+
+    def masqueraded(self):
+        """The uplink's own subnets, then those of the namespaces routed through it."""
+        return self.networks() + self.behind
+
+    def return_routes(self, state=PRESENT):
+        """The router's routes to the networks behind the namespace, through the namespace's end."""
+        return [Route(destination=network, via=self.address_for(network.version), netns=self.router, state=state,
+                      other_tables=()) for network in self.behind]
 
     def address_for(self, version):
         for address in self.addresses:
@@ -208,3 +218,26 @@ class StandaloneUplink:
 
     def recorded_sysctls(self):
         return RecordedSysctls(netns=self.uplink.router, owner=self.owner, uplinks=(self.uplink,), state=self.state)
+
+
+def routed_behind(uplink, routes, owned):
+    """The networks of the namespaces whose default route leads, hop by hop, through the uplink's
+    namespace, in the IP versions the uplink has. owned: {namespace: its interface addresses}."""
+    where_is = {address.ip: netns for netns, addresses in owned.items() for address in addresses}
+    next_hop = {}
+    for route in routes:
+        gateway = route.via or next((hop.via for hop in route.nexthops if hop.via is not None), None)
+        if route.destination.prefixlen == 0 and gateway in where_is and route.netns != where_is[gateway]:
+            next_hop.setdefault((route.netns, route.destination.version), where_is[gateway])
+    found = []
+    for netns, version in next_hop:
+        if netns == uplink.netns or uplink.address_for(version) is None:
+            continue
+        seen, current = set(), netns
+        while current is not None and current != uplink.netns and current not in seen:
+            seen.add(current)
+            current = next_hop.get((current, version))
+        if current == uplink.netns:
+            found += [address.network for address in owned.get(netns, ()) if address.version == version]
+    own = set(uplink.networks())
+    return tuple(network for network in dict.fromkeys(found) if network not in own)

@@ -201,7 +201,6 @@ class KernelView:
             self.ip.forget(netns)
         self.kernel.remove_namespaces(names, done)
 
-
     def set_namespace_owners(self, netns, alias):
         """Mark `netns` as made by the owners in `alias` (lo's alias, and the record under /run)."""
         self.set_link(netns, LOOPBACK, alias=alias)

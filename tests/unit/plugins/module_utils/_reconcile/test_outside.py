@@ -252,3 +252,34 @@ def test_an_uplinks_host_end_takes_the_name_given():
     for bad in ("wan.web", "much-too-long-name"):
         with pytest.raises(ValidationError, match="uplink interface"):
             Topology.from_params({"name": "up", "namespaces": [{"name": "web", "uplink": {"interface": bad}}]})
+
+
+def behind_gateway():
+    """lan routes through gw, which has the uplink; deep routes through lan: both are behind gw."""
+    return Topology.from_params({
+        "name": "lab", "uplink_range": "198.19.0.0/24",
+        "namespaces": [{"name": "gw", "forwarding": True, "uplink": {"addresses": ["198.18.110.1/30", "198.18.110.2/30"]}},
+                       {"name": "lan", "forwarding": True, "loopback": ["198.18.255.7/32"],
+                        "routes": [{"to": "default", "via": "198.18.5.1"}]},
+                       {"name": "deep", "routes": [{"to": "default", "via": "198.18.6.1"}]},
+                       {"name": "alone"}],
+        "links": [{"endpoints": [{"netns": "gw", "name": "lan", "addresses": ["198.18.5.1/24"]},
+                                 {"netns": "lan", "name": "gw", "addresses": ["198.18.5.2/24"]}]},
+                  {"endpoints": [{"netns": "lan", "name": "deep", "addresses": ["198.18.6.1/24"]},
+                                 {"netns": "deep", "name": "lan", "addresses": ["198.18.6.2/24"]}]},
+                  {"endpoints": [{"netns": "alone", "name": "gw", "addresses": ["198.18.7.2/24"]},
+                                 {"netns": "gw", "name": "alone", "addresses": ["198.18.7.1/24"]}]}]})
+
+
+def test_nat_covers_every_network_routed_behind_the_uplinked_namespace_and_the_host_routes_back(kernel):
+    topology = behind_gateway()
+    assert [str(network) for network in topology.uplinks["gw"].behind] == \
+        ["198.18.5.0/24", "198.18.6.0/24", "198.18.255.7/32"]  # not alone's: it has no route through gw
+    converged(kernel, plan_topology, topology)
+    masqueraded = [rule["expr"][0]["match"]["right"]["prefix"]["addr"] for rule in rules(kernel)
+                   if rule["chain"] == "postrouting"]
+    assert masqueraded == ["198.18.110.0", "198.18.5.0", "198.18.6.0", "198.18.255.7"]
+    host_routes = {str(route.dst): str(route.gateway) for route in kernel.namespaces[None].routes if route.proto == 77}
+    assert host_routes == {"198.18.5.0/24": "198.18.110.2", "198.18.255.7/32": "198.18.110.2",
+                           "198.18.6.0/24": "198.18.110.2"}
+    assert not planned(kernel, plan_topology, behind_gateway()).changed
