@@ -144,14 +144,15 @@ options:
     description:
       - Port forwards from the host to namespaces with an uplink, each a mapping with C(protocol)
         (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required), C(to_port)
-        (default C(port)), C(address) (required - the host address to take connections on, or
-        C(any) for every address of the host) and C(probe_from) (C(host), or a namespace of the topology, from which
+        (default C(port)), C(address) (the host address to take connections on; C(any) for every
+        address of the host; default C(127.0.0.1)) and C(probe_from) (C(host), or a namespace of the topology, from which
         O(verify) opens a TCP connection to the forward - to C(address), or the host's egress
         address; the service in the namespace must be listening).
       - Reachable from outside the host and from the host itself, over IPv4 and, when the
         namespace's uplink has IPv6, IPv6. With C(address=any), on every address of the host, and so
-        from every network it is on; a forward without C(address) is refused, so that none is
-        published everywhere by accident.
+        from every network it is on - only when asked. The default, C(127.0.0.1), is reached from
+        the host itself only (C(route_localnet) on the uplink's host end, and the connection leaves
+        it from that end's address); C(::1) cannot be forwarded.
       - A forward of a port that a service of the router (the host, or the uplink's C(router))
         listens on is refused before any change, since it would take that service's connections -
         port 22 would cut off SSH, and Ansible with it; O(allow_host_network=true) does it anyway.

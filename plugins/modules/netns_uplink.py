@@ -48,10 +48,10 @@ options:
   forwards:
     description:
       - Port forwards to the namespace, each a mapping with C(protocol) (C(tcp) or C(udp); default
-        C(tcp)), C(port) (required), C(to_port) (default C(port)) and C(address) (required - the host
-        address to take connections on, or C(any) for every address of the host, which makes the
-        forward reachable from every network the host is on). Reachable from outside the host and
-        from the host itself.
+        C(tcp)), C(port) (required), C(to_port) (default C(port)) and C(address) (the host address to
+        take connections on; C(any) for every address of the host, which makes the forward reachable
+        from every network the host is on; default C(127.0.0.1), reached from the host itself only).
+        Reachable from outside the host and from the host itself.
       - A forward of a port that a service of the router listens on is refused, since it would take
         that service's connections (port 22 - SSH, and Ansible with it).
     type: list

@@ -14,6 +14,7 @@ INTERNET_V6 = "2001:db8:100::1"
 HOST_V6 = "2001:db8:100::11"
 SERVER_PORT = 7000  # on the internet
 SERVICE_PORT = 8080  # the host's forwarded port
+LOCAL_PORT = 8090  # forwarded from the host's loopback only (a forward without address)
 # A server that answers each connection with the address it came from, then goes on.
 SERVER = ("import socket,sys\n"
           "s=socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
@@ -40,7 +41,8 @@ def description(name="outside"):
                                                      ["198.18.110.2/30", "2001:db8:110::2/64"]]}},
             {"name": "api", "uplink": True},
         ],
-        "topology_forwards": [{"protocol": "tcp", "port": SERVICE_PORT, "namespace": "web", "to_port": 80, "address": "any"}],
+        "topology_forwards": [{"protocol": "tcp", "port": SERVICE_PORT, "namespace": "web", "to_port": 80, "address": "any"},
+                              {"port": LOCAL_PORT, "namespace": "web", "to_port": 80}],
     }
 
 
@@ -141,6 +143,11 @@ def test_uplink_nat_and_a_port_forward_then_the_host_given_back(fleet, tmp_path,
                                                      str(SERVICE_PORT)])
         assert from_v6_internet.stdout.strip() == INTERNET_V6, from_v6_internet.stdout + from_v6_internet.stderr
         assert client(fleet, host, None, fleet.address(host), SERVICE_PORT) == fleet.address(host)
+
+        # a forward without address is on the host's loopback: from the host, never from outside
+        assert client(fleet, host, None, "127.0.0.1", LOCAL_PORT) == "198.18.110.1"  # from the uplink's host end
+        outside = fleet.controller_command(["python3", str(fleet.work / "client.py"), fleet.address(host), str(LOCAL_PORT)])
+        assert outside.returncode != 0, outside.stdout
 
         # the LAN routes to the uplink's subnet through the host: a port never forwarded does not answer
         # (issue 22, item 5), though the forward above still does

@@ -7,6 +7,7 @@ validated; private to linuxnet.netns.
 """
 
 import hashlib
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._errors import Vali
 FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address", "probe_from"}
 ROUTER = "host"  # probe_from's name for the uplink's router
 ANY_ADDRESS = "any"  # a forward's address that takes connections on every address of the router
+DEFAULT_ADDRESS = "127.0.0.1"  # reached from the router itself only: published nowhere by accident
+LOOPBACK_SOURCES = ipaddress.ip_network("127.0.0.0/8")
 PROTOCOLS = ("tcp", "udp")
 TABLE_FAMILY = "inet"
 TABLE_PREFIX = "linuxnet-"
@@ -41,21 +44,32 @@ class Forward:
         if params.get("port") is None:
             raise ValidationError("port is required: the host's port to take connections on")
         port = validate.port(params.get("port"))
-        address = params.get("address")
+        address = params.get("address", DEFAULT_ADDRESS)
         if address is None:
-            raise ValidationError(f"{protocol} port {port}: give address, the host address to take connections on, "
-                                  f"or '{ANY_ADDRESS}' for every address of the host (the forward is then reachable "
-                                  f"from every network the host is on)")
+            address = DEFAULT_ADDRESS
         probe_from = params.get("probe_from")
         if probe_from is not None and probe_from != ROUTER:
             probe_from = validate.netns_name(probe_from, "probe_from")
         if probe_from is not None and protocol != "tcp":
             raise ValidationError(f"probe_from {probe_from!r} needs protocol tcp: verification probes a forward by "
                                   f"connecting to it")
+        address = None if address == ANY_ADDRESS else validate.ip_address(address, "forward address")
+        if address is not None and address.is_loopback and address.version == 6:
+            raise ValidationError(f"{protocol} port {port}: address {address} cannot be forwarded (the kernel never "
+                                  f"routes IPv6 loopback traffic out); give {DEFAULT_ADDRESS}, a host address or "
+                                  f"'{ANY_ADDRESS}'")
+        if address is not None and address.is_loopback and probe_from not in (None, ROUTER):
+            raise ValidationError(f"{protocol} port {port}: a forward on {address} is reached from the host itself "
+                                  f"only: probe it from '{ROUTER}', not from namespace {probe_from!r}")
         return cls(protocol=protocol, port=port, probe_from=probe_from,
                    netns=validate.netns_name(params.get("namespace"), "forward namespace"),
                    to_port=validate.port(params["to_port"], "to_port") if params.get("to_port") is not None else port,
-                   address=None if address == ANY_ADDRESS else validate.ip_address(address, "forward address"))
+                   address=address)
+
+    @property
+    def local(self):
+        """Taken on a loopback address of the router: reached from the router itself only."""
+        return self.address is not None and self.address.is_loopback
 
     def clashes(self, other):
         """Both take the same protocol and port on an address they share (None: every address)."""
@@ -120,7 +134,15 @@ class Firewall:
             for version in _forward_versions(forward, uplink):
                 statements = _forward_statements(forward, uplink, version)
                 for chain, listen in (("prerouting", "from outside"), ("output", "from this host")):
-                    rules.append((chain, statements, f"forward {forward.label} {listen}"))
+                    if chain == "output" or not forward.local:
+                        rules.append((chain, statements, f"forward {forward.label} {listen}"))
+        for uplink in dict.fromkeys(uplink for forward, uplink in self.forwards if forward.local):
+            # a connection to the router's loopback leaves it by the uplink: from the router's end
+            rules.append(("postrouting", [_match({"meta": {"key": "nfproto"}}, "ipv4"),
+                                          _match(_payload("ip", "saddr"), _prefix(LOOPBACK_SOURCES)),
+                                          _match({"meta": {"key": "oifname"}}, uplink.interface),
+                                          {"snat": {"family": "ip", "addr": str(uplink.gateways()[4])}}],
+                          f"uplink {uplink.netns}: forwards from the loopback"))
         commands += [{"add": {"rule": {**table, "chain": chain, "expr": expr, "comment": comment}}}
                      for chain, expr, comment in rules]
         return commands
@@ -171,6 +193,11 @@ def _payload(protocol, field_name):
 
 def _prefix(network):
     return {"prefix": {"addr": str(network.network_address), "len": network.prefixlen}}
+
+
+def local_forward_interfaces(forwards):
+    """The uplinks' router ends that connections to a loopback forward leave by (forwards: (Forward, Uplink))."""
+    return tuple(sorted({uplink.interface for forward, uplink in forwards if forward.local}))
 
 
 def _forward_versions(forward, uplink):

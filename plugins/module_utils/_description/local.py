@@ -9,7 +9,7 @@ Python. Private to linuxnet.netns.
 from dataclasses import replace
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, local_forward_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import AddressSet, Veth, Vxlan
@@ -132,16 +132,21 @@ class LocalPart:
         """The owned nftables table of each router of this host's uplinks."""
         topology = self._topology
         return [Firewall(netns=router, owner=topology.owner, topology=topology.name, uplinks=tuple(uplinks),
-                         forwards=tuple((forward, topology.uplinks[forward.netns]) for forward in topology.forwards
-                                        if topology.uplinks[forward.netns] in uplinks),
-                         state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"],
+                         forwards=self._forwards_through(uplinks), state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"],
                          inside=tuple(sorted(name for netns, name in interface_names(topology) if netns == router)))
                 for router, uplinks in self._uplinks_by_router().items()]
 
     def recorded_sysctls(self):
         topology = self._topology
-        return [RecordedSysctls(netns=router, owner=topology.owner, uplinks=tuple(uplinks), state=topology.state)
+        return [RecordedSysctls(netns=router, owner=topology.owner, uplinks=tuple(uplinks), state=topology.state,
+                                localnet=local_forward_interfaces(self._forwards_through(uplinks)))
                 for router, uplinks in self._uplinks_by_router().items()]
+
+    def _forwards_through(self, uplinks):
+        """(forward, its uplink) of the forwards to the namespaces of `uplinks`."""
+        topology = self._topology
+        return tuple((forward, topology.uplinks[forward.netns]) for forward in topology.forwards
+                     if topology.uplinks[forward.netns] in uplinks)
 
     def address_sets(self):
         topology, sets = self._topology, []

@@ -18,6 +18,8 @@ class RecordedSysctls:
     owner: str
     uplinks: tuple = ()
     state: str = PRESENT
+    localnet: tuple = ()  # router ends that forwards from the loopback leave by: route_localnet on
+
 
     @property
     def target(self):
@@ -34,10 +36,12 @@ class RecordedSysctls:
                 values[_interface_key(4, egress_of(uplink))] = "1"
             if 6 in versions:
                 values["net.ipv6.conf.all.forwarding"] = "1"
+        for interface in self.localnet if self.state == PRESENT else ():
+            values[_interface_key(4, interface, "route_localnet")] = "1"
         return values
 
 
-def _interface_key(version, interface):
+def _interface_key(version, interface, name="forwarding"):
     if "." in interface:
-        return f"net/ipv{version}/conf/{interface}/forwarding"
-    return f"net.ipv{version}.conf.{interface}.forwarding"
+        return f"net/ipv{version}/conf/{interface}/{name}"
+    return f"net.ipv{version}.conf.{interface}.{name}"

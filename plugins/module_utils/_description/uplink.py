@@ -18,7 +18,11 @@ import re
 from dataclasses import dataclass
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, Forward
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import (
+    Firewall,
+    Forward,
+    local_forward_interfaces,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Route
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctls import RecordedSysctls
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, marker, where
@@ -217,7 +221,8 @@ class StandaloneUplink:
                         allow_host_network=self.allow_host_network, inside=(self.uplink.interface,))
 
     def recorded_sysctls(self):
-        return RecordedSysctls(netns=self.uplink.router, owner=self.owner, uplinks=(self.uplink,), state=self.state)
+        return RecordedSysctls(netns=self.uplink.router, owner=self.owner, uplinks=(self.uplink,), state=self.state,
+                               localnet=local_forward_interfaces((forward, self.uplink) for forward in self.forwards))
 
 
 def routed_behind(uplink, routes, owned):

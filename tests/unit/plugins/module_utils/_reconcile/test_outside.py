@@ -152,7 +152,9 @@ def test_firewalld_and_forward_hooks_that_drop_are_warned_about(kernel):
 
 @pytest.mark.parametrize("change, message", [
     ({"forwards": [{"port": 80, "namespace": "db", "address": "any"}]}, "namespace 'db' has no uplink"),
-    ({"forwards": [{"port": 80, "namespace": "web"}]}, "tcp port 80: give address, the host address to take connections on"),
+    ({"forwards": [{"port": 80, "namespace": "web", "address": "::1"}]}, "tcp port 80: address ::1 cannot be forwarded"),
+    ({"forwards": [{"port": 80, "namespace": "web", "probe_from": "api"}]},
+     "a forward on 127.0.0.1 is reached from the host itself only: probe it from 'host', not from namespace 'api'"),
     ({"forwards": [{"port": 8080, "namespace": "api", "address": "any"}, {"port": 8080, "namespace": "web", "address": "any"}]},
      "tcp port 8080 is already forwarded by forwards[0]"),
     ({"forwards": [{"port": 80, "namespace": "web", "address": "2001:db8::1"}]}, "has no IPv6 address"),
@@ -283,3 +285,16 @@ def test_nat_covers_every_network_routed_behind_the_uplinked_namespace_and_the_h
     assert host_routes == {"198.18.5.0/24": "198.18.110.2", "198.18.255.7/32": "198.18.110.2",
                            "198.18.6.0/24": "198.18.110.2"}
     assert not planned(kernel, plan_topology, behind_gateway()).changed
+
+
+def test_a_forward_without_address_is_on_the_hosts_loopback_only(kernel):
+    local = topology(forwards=[{"port": 8080, "namespace": "web", "to_port": 80}])
+    assert str(local.forwards[0].address) == "127.0.0.1"
+    converged(kernel, plan_topology, local)
+    chains = [(rule["chain"], rule["comment"]) for rule in rules(kernel) if "forward" in rule["comment"]]
+    assert chains == [("output", "forward tcp/127.0.0.1:8080 to web:80 from this host"),
+                      ("postrouting", "uplink web: forwards from the loopback")]  # no prerouting: never from outside
+    snat = [rule for rule in rules(kernel) if rule["chain"] == "postrouting" and "loopback" in rule["comment"]][0]
+    assert snat["expr"][-1] == {"snat": {"family": "ip", "addr": "198.18.110.1"}}
+    assert kernel.namespaces[None].sysctls["net.ipv4.conf.up-web.route_localnet"] == "1"
+    assert not planned(kernel, plan_topology, topology(forwards=[{"port": 8080, "namespace": "web", "to_port": 80}])).changed
