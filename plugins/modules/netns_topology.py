@@ -37,7 +37,9 @@ options:
         C(lo)), C(rules) (policy routing rules), C(dns) (a mapping with C(nameservers) and
         C(search), written to C(/etc/netns/NS/resolv.conf), which C(ip netns exec) and the
         namespace's services see as C(/etc/resolv.conf); removed with the topology), C(host) (an inventory hostname; omitted, the
-        namespace is on every host the task runs on), C(uplink), C(interfaces) and C(services).
+        namespace is on every host the task runs on; names need to be unique per host only - one name
+        pinned to several hosts is one namespace on each, and a bridge, endpoint or forward that
+        refers to such a name gives its C(host)), C(uplink), C(interfaces) and C(services).
       - C(services) runs long-lived programs inside the namespace, each a mapping with C(name)
         (required; letters, digits, C(_), C(.), C(-)), C(command) (required; the argument list,
         program first, found on the host's C(PATH) when not a full path; a shell line is
@@ -143,7 +145,8 @@ options:
   forwards:
     description:
       - Port forwards from the host to namespaces with an uplink, each a mapping with C(protocol)
-        (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required), C(to_port)
+        (C(tcp) or C(udp); default C(tcp)), C(port) (required), C(namespace) (required; with C(host)
+        where that name is pinned to several hosts), C(to_port)
         (default C(port)), C(address) (the host address to take connections on; C(any) for every
         address of the host; default C(127.0.0.1)) and C(probe_from) (C(host), or a namespace of the topology, from which
         O(verify) opens a TCP connection to the forward - to C(address), or the host's egress

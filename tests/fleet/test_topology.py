@@ -72,3 +72,39 @@ def test_a_mistake_fails_on_every_host_in_the_same_words_before_any_change(fleet
     message = "namespace 'red' is pinned to host 'nosuchhost', which is not a host of the play"
     assert failed.stdout.count(message) >= len(fleet.hosts), failed.stdout[-3000:]
     assert all(netns_list(fleet, host) == [] for host in fleet.hosts)
+
+
+def test_the_same_names_on_two_hosts_are_two_namespaces(fleet, tmp_path):
+    """Names unique per host: namespace lab with bridge br0 on each of two hosts, joined by a tunnel
+    whose ends are both eth0, and a host namespace per host on the bridge."""
+    h1, h2, _h3 = fleet.hosts
+    variables = {
+        "topology_name": "twins", "topology_hosts": True,
+        "topology_namespaces": [{"name": "lab", "host": h1}, {"name": "lab", "host": h2},
+                                {"name": "pc", "host": h1}, {"name": "pc", "host": h2}],
+        "topology_bridges": [{"name": "br0", "netns": "lab", "host": h1}, {"name": "br0", "netns": "lab", "host": h2}],
+        "topology_links": [
+            {"endpoints": [{"netns": "lab", "host": h1, "name": "eth0", "bridge": "br0"},
+                           {"netns": "lab", "host": h2, "name": "eth0", "bridge": "br0"}]},
+            {"endpoints": [{"netns": "pc", "host": h1, "name": "lan", "addresses": ["198.18.70.1/24"]},
+                           {"netns": "lab", "host": h1, "name": "pc", "bridge": "br0"}]},
+            {"endpoints": [{"netns": "pc", "host": h2, "name": "lan", "addresses": ["198.18.70.2/24"]},
+                           {"netns": "lab", "host": h2, "name": "pc", "bridge": "br0"}]},
+        ],
+        "topology_verify": True,
+    }
+    try:
+        built = playbook(fleet, tmp_path, ROLE, variables)
+        assert built.returncode == 0, built.stdout[-4000:]
+        for host in (h1, h2):
+            assert netns_list(fleet, host) == ["lab", "pc"]
+        ping = fleet.on_host(h1, ["ip", "netns", "exec", "pc", "ping", "-c", "1", "-W", "2", "pc.%s" % h2])
+        assert ping.returncode == 0, ping.stdout + ping.stderr  # by name, h1's pc to h2's, across the tunnel
+        again = playbook(fleet, tmp_path, ROLE, variables)
+        assert again.returncode == 0 and all(recap(again.stdout)[host]["changed"] == 0 for host in fleet.hosts), \
+            again.stdout[-4000:]
+    finally:
+        gone = playbook(fleet, tmp_path, ROLE, {**variables, "topology_state": "absent"})
+    assert gone.returncode == 0, gone.stdout[-4000:]
+    for host in fleet.hosts:
+        assert netns_list(fleet, host) == []

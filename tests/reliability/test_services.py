@@ -142,9 +142,10 @@ def test_a_service_runs_in_its_namespace_and_follows_its_description(prefix, ser
             [{"kind": "service", "target": f"service web in namespace '{web}'", "action": "delete"}], stopped
         assert stopped["services"] == [] and not alive(service_of(back)["pid"])
         assert not [entry for entry in records() if entry.endswith(".json")]
-    finally:
-        gone = run_module("netns_topology", {**lab(prefix), "state": "absent"})
+    finally:  # with the namespace added on the way, and its hosts file
+        gone = run_module("netns_topology", {**lab(prefix, [], [{"name": f"{prefix}x"}]), "state": "absent"})
     assert not gone.get("failed"), gone
+    assert not os.path.exists(f"/etc/netns/{prefix}x")
 
 
 def test_absent_stops_the_services_first_and_counts_only_others_processes_as_busy(prefix, services_stopped):

@@ -97,3 +97,16 @@ def _claim_address(seen, owner, address, where):
             f"address {address.ip} is used twice {where}: by {interface_label(*other)} and {interface_label(*owner)}"
         )
     seen[address.ip] = owner
+
+
+def interface_addresses(topology):
+    """{namespace: [ipaddress interface, ...]}: its loopback's addresses, then its ends', then its bridges'."""
+    found = {name: list(topology.loopback_addresses.get(name, ())) for name in topology.namespaces}
+    for link in topology.links:
+        for end in (link.a, link.b):
+            if end.netns is not None:
+                found.setdefault(end.netns, []).extend(end.addresses or ())
+    for (netns, _bridge), addresses in topology.bridge_addresses.items():
+        if netns is not None:
+            found.setdefault(netns, []).extend(addresses or ())
+    return found

@@ -15,7 +15,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description import
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, where
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
-FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address", "probe_from"}
+FORWARD_KEYS = {"protocol", "port", "namespace", "to_port", "address", "probe_from", "host"}  # host: see per_host.py
 ROUTER = "host"  # probe_from's name for the uplink's router
 ANY_ADDRESS = "any"  # a forward's address that takes connections on every address of the router
 DEFAULT_ADDRESS = "127.0.0.1"  # reached from the router itself only: published nowhere by accident

@@ -8,7 +8,7 @@ Python. Private to linuxnet.netns.
 
 from dataclasses import replace
 
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_names
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import interface_addresses, interface_names
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import Firewall, local_forward_interfaces
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import Child, MovedInterface
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_settings import EndSettings
@@ -58,16 +58,8 @@ class LocalPart:
     def _addresses_by_namespace(self):
         """[(namespace, [address, ...])]: its loopback's first, then its ends', bridges' and uplink's."""
         topology = self._topology
-        found = {name: [str(address.ip) for address in topology.loopback_addresses.get(name, ())]
-                 for name in topology.namespaces}
-        for link in topology.links:
-            for end in (link.a, link.b):
-                if end.netns in found:
-                    found[end.netns] += [str(address.ip) for address in end.addresses or ()]
-        for (netns, _bridge), addresses in topology.bridge_addresses.items():
-            if netns in found:
-                found[netns] += [str(address.ip) for address in addresses or ()]
-        return [(name, list(dict.fromkeys(addresses))) for name, addresses in found.items()]
+        return [(topology.scope.hostname(name), list(dict.fromkeys(str(address.ip) for address in addresses)))
+                for name, addresses in interface_addresses(topology).items() if name in topology.namespaces]
 
     def services(self):
         """This host's services, each knowing which of its namespace's /etc files the topology writes."""

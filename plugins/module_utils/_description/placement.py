@@ -42,6 +42,7 @@ class Tunnel:
 class Placement:
     def __init__(self, topology, host=None, fleet=None):
         self.host = host
+        self._scope = topology.scope
         self.fleet = _underlays(fleet)
         self.namespace_host = {name: topology.namespace_pins.get(name) for name in topology.namespaces}
         self.bridge_host = {(bridge.netns, bridge.name): self._bridge_host(topology, bridge)
@@ -76,7 +77,7 @@ class Placement:
     def label(self, netns):
         """A namespace in a fleet-wide matrix: host/namespace when it is pinned."""
         host = self.namespace_host.get(netns)
-        return f"{host}/{netns}" if host is not None else node(netns)
+        return f"{host}/{self._scope.shown(netns)}" if host is not None else node(netns)
 
     def require_fleet(self):
         """Before building: pins need to know which host this is, tunnels each end's underlay."""
@@ -127,7 +128,8 @@ class Placement:
         for index, link in enumerate(topology.links):
             if not self.is_cross(link):
                 continue
-            vni = link.vni if link.vni is not None else _derived_vni(topology.name, link, explicit, taken)
+            vni = link.vni if link.vni is not None else _derived_vni(topology.name, link, explicit, taken,
+                                                                     self._scope.canonical)
             if vni in taken:
                 raise ValidationError(f"links[{index}]: VNI {vni} is used by {taken[vni]} too")
             taken[vni] = f"links[{index}]"
@@ -194,10 +196,11 @@ def _underlays(fleet):
     return underlays
 
 
-def _derived_vni(name, link, explicit, taken):
-    """A VNI from the topology's name and the link's two ends, the same on every host; a collision
-    moves on to the next free one, in description order, which every host walks alike."""
-    ends = "|".join(sorted(f"{end.netns or ''}/{end.name}/{end.host or ''}" for end in (link.a, link.b)))
+def _derived_vni(name, link, explicit, taken, canonical):
+    """A VNI from the topology's name and the link's two ends (their namespaces by the name every
+    host knows them by), the same on every host; a collision moves on to the next free one, in
+    description order, which every host walks alike."""
+    ends = "|".join(sorted(f"{canonical(end.netns) or ''}/{end.name}/{end.host or ''}" for end in (link.a, link.b)))
     vni = int(hashlib.sha256(f"{name}|{ends}".encode()).hexdigest(), 16) % VNI_MAX + 1
     while vni in taken or vni in explicit:
         vni = vni % VNI_MAX + 1

@@ -13,7 +13,12 @@ Pure Python: the description and its checks touch no kernel, so the controller-s
 from dataclasses import dataclass, replace
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import validate
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import check_bridges_referenced, check_names, check_segments
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.checks import (
+    check_bridges_referenced,
+    check_names,
+    check_segments,
+    interface_addresses,
+)
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.description import Description, saved_where
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.forwards import ROUTER, Forward
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.host_interfaces import host_interface
@@ -21,6 +26,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.link_s
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.local import LocalPart
 from ansible_collections.linuxnet.netns.plugins.module_utils._description import etc_files
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.bridge_vlans import PortVlans
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.per_host import Scope
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.policy_rules import Rule
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.services import services_of
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.model import Bridge, Namespace, Route, Veth
@@ -115,14 +121,17 @@ class Topology:
         self.uplinks = {}  # namespace -> Uplink
         self.host_interfaces = []  # Child and MovedInterface models, in the namespaces' order
         self.host_interface_addresses = {}  # (netns, name) -> addresses
-        self.bridges = [self._bridge(entry, index) for index, entry in enumerate(_entries(description.bridges, "bridges"))]
-        self.links = [self._link(entry, index) for index, entry in enumerate(_entries(description.links, "links"))]
-        namespaces = _entries(description.namespaces, "namespaces")
+        self.scope = Scope(_entries(description.namespaces, "namespaces"), description.host)
+        self.bridges = [self._bridge(entry, index)
+                        for index, entry in enumerate(self.scope.bridges(_entries(description.bridges, "bridges")))]
+        self.links = [self._link(entry, index)
+                      for index, entry in enumerate(self.scope.links(_entries(description.links, "links")))]
+        namespaces = self.scope.namespaces(_entries(description.namespaces, "namespaces"))
         listed = [self._namespace(entry, index) for index, entry in enumerate(namespaces)]
         self._add_uplinks(namespaces)
         self._order_namespaces(listed)
         self.forwards = []
-        for index, entry in enumerate(_entries(description.forwards, "forwards")):
+        for index, entry in enumerate(self.scope.forwards(_entries(description.forwards, "forwards"))):
             self.forwards.append(self._forward(entry, index))
         self._add_routed_behind()
         check_names(self)
@@ -272,16 +281,7 @@ class Topology:
     def _add_routed_behind(self):
         """Each uplink masquerades, and its router routes back to, the networks of the namespaces
         routed through its namespace."""
-        owned = {}
-        for link in self.links:
-            for end in (link.a, link.b):
-                if end.netns is not None:
-                    owned.setdefault(end.netns, []).extend(end.addresses or ())
-        for (netns, _bridge), addresses in self.bridge_addresses.items():
-            if netns is not None:
-                owned.setdefault(netns, []).extend(addresses or ())
-        for netns, addresses in self.loopback_addresses.items():
-            owned.setdefault(netns, []).extend(addresses)
+        owned = interface_addresses(self)
         for name, uplink in self.uplinks.items():
             self.uplinks[name] = replace(uplink, behind=routed_behind(uplink, self.routes, owned))
 

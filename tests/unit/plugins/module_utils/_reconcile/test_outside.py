@@ -276,11 +276,11 @@ def behind_gateway():
 def test_nat_covers_every_network_routed_behind_the_uplinked_namespace_and_the_host_routes_back(kernel):
     topology = behind_gateway()
     assert [str(network) for network in topology.uplinks["gw"].behind] == \
-        ["198.18.5.0/24", "198.18.6.0/24", "198.18.255.7/32"]  # not alone's: it has no route through gw
+        ["198.18.255.7/32", "198.18.5.0/24", "198.18.6.0/24"]  # not alone's: it has no route through gw
     converged(kernel, plan_topology, topology)
     masqueraded = [rule["expr"][0]["match"]["right"]["prefix"]["addr"] for rule in rules(kernel)
                    if rule["chain"] == "postrouting"]
-    assert masqueraded == ["198.18.110.0", "198.18.5.0", "198.18.6.0", "198.18.255.7"]
+    assert masqueraded == ["198.18.110.0", "198.18.255.7", "198.18.5.0", "198.18.6.0"]
     host_routes = {str(route.dst): str(route.gateway) for route in kernel.namespaces[None].routes if route.proto == 77}
     assert host_routes == {"198.18.5.0/24": "198.18.110.2", "198.18.255.7/32": "198.18.110.2",
                            "198.18.6.0/24": "198.18.110.2"}
