@@ -20,7 +20,6 @@ class RecordedSysctls:
     state: str = PRESENT
     localnet: tuple = ()  # router ends that forwards from the loopback leave by: route_localnet on
 
-
     @property
     def target(self):
         return f"forwarding for uplinks in {where(self.netns)}"
