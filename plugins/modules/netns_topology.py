@@ -90,7 +90,12 @@ options:
         masquerade), C(egress) (the host interface the traffic leaves by; default the interface of
         the host's default route), C(addresses) (two entries - the host end's address or list of
         addresses, then the namespace end's; default a /30 of O(uplink_range), IPv4 only),
-        C(interface) (the name of the uplink's host end), C(router) (a namespace that routes for
+        C(interface) (the name of the uplink's host end), C(bridge) (an existing bridge of the host -
+        a LAN bridge, libvirt's C(virbr0) - that the host end joins as a port, so that the
+        namespace is a machine on that bridge's network, with C(addresses) its own address(es)
+        there and C(gateway) the address its default route goes through, such as the bridge's;
+        no NAT, forwarding or inbound filter then, since that network routes it on),
+        C(router) (a namespace that routes for
         this one instead of the host; the uplink's host end,
         forwarding and rules are then in that namespace), C(probe) (an address beyond the host
         that O(verify) pings from the namespace) and C(inbound) (default V(false) - traffic routed

@@ -241,6 +241,36 @@ def test_nat_covers_the_namespaces_routed_behind_the_uplinked_one(fleet, tmp_pat
     assert host_state(fleet, host) == before
 
 
+def test_an_uplink_on_an_existing_host_bridge_has_its_gateway_there(fleet, tmp_path):
+    """The host's own bridge (made here as an operator would, with the host's address on it) takes
+    the uplink's host end as a port; the namespace is on its network, its default route through
+    the bridge's address; no NAT table; absent leaves the bridge as it was."""
+    host = fleet.hosts[0]
+    for command in (["ip", "link", "add", "lnt-lan", "type", "bridge"], ["ip", "address", "add", "198.18.150.1/24",
+                                                                         "dev", "lnt-lan"],
+                    ["ip", "link", "set", "lnt-lan", "up"]):
+        assert on(fleet, host, *command) == "", command
+    before = host_state(fleet, host)
+    variables = {"topology_name": "onlan", "topology_namespaces": [{"name": "web", "uplink": {
+        "bridge": "lnt-lan", "addresses": ["198.18.150.50/24"], "gateway": "198.18.150.1"}}]}
+    try:
+        built = playbook(fleet, tmp_path, play(host), variables)
+        assert built.returncode == 0, built.stdout[-4000:]
+        assert "master lnt-lan" in on(fleet, host, "ip", "link", "show", "up-web")
+        assert on(fleet, host, "ip", "-n", "web", "route", "show", "default").startswith("default via 198.18.150.1")
+        ping = on(fleet, host, "ip", "netns", "exec", "web", "ping", "-c", "1", "-W", "2", "198.18.150.1")
+        assert "1 received" in ping, ping
+        assert "linuxnet-onlan" not in on(fleet, host, "nft", "list", "tables")
+        again = playbook(fleet, tmp_path, play(host), variables)
+        assert again.returncode == 0 and recap(again.stdout)[host]["changed"] == 0, again.stdout[-4000:]
+    finally:
+        gone = playbook(fleet, tmp_path, play(host), {**variables, "topology_state": "absent"})
+        after = host_state(fleet, host)
+        on(fleet, host, "ip", "link", "delete", "lnt-lan")
+    assert gone.returncode == 0, gone.stdout[-4000:]
+    assert after == before
+
+
 def test_a_table_of_that_name_made_by_another_is_left_alone(fleet, tmp_path, internet):
     host = internet
     variables = description("lookalike")

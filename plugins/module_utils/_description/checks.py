@@ -27,6 +27,7 @@ def check_names(topology):
 
 def check_bridges_referenced(topology):
     declared = {(bridge.netns, bridge.name) for bridge in topology.bridges}
+    declared |= {(uplink.router, uplink.bridge) for uplink in topology.uplinks.values() if uplink.bridge is not None}
     for index, link in enumerate(topology.links):
         for end in (link.a, link.b):
             if end.bridge is not None and (end.netns, end.bridge) not in declared:

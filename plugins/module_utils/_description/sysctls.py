@@ -29,6 +29,8 @@ class RecordedSysctls:
         interface; IPv6 forwards only when turned on for all interfaces)."""
         values = {}
         for uplink in self.uplinks if self.state == PRESENT else ():
+            if uplink.bridge is not None:  # bridged, not routed
+                continue
             versions = {address.version for address in uplink.addresses}
             if 4 in versions:
                 values[_interface_key(4, uplink.interface)] = "1"

@@ -271,7 +271,7 @@ class Topology:
                     raise ValidationError(f"namespace {name!r}: its uplink sets the default route; "
                                           f"remove the route to {route.destination} from its routes")
             router_end = Endpoint(netns=uplink.router, name=uplink.interface, addresses=uplink.router_addresses,
-                                  bridge=None, host=self.namespace_pins.get(name) if uplink.router is None else None,
+                                  bridge=uplink.bridge, host=self.namespace_pins.get(name) if uplink.router is None else None,
                                   settings=dict(self.link_defaults))
             namespace_end = Endpoint(netns=name, name=uplink.inner, addresses=uplink.addresses, bridge=None,
                                      settings=dict(self.link_defaults))

@@ -28,7 +28,7 @@ from ansible_collections.linuxnet.netns.plugins.module_utils._description.sysctl
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import PRESENT, marker, where
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
-UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe", "inbound", "interface"}
+UPLINK_KEYS = {"nat", "egress", "addresses", "router", "probe", "inbound", "interface", "bridge", "gateway"}
 UPLINK_INNER_NAME = "uplink"  # the namespace's end; the router's end is named after the namespace
 DEFAULT_UPLINK_RANGE = "100.64.0.0/10"  # RFC 6598 shared address space: meant for NAT, rarely routed on a site
 UPLINK_PREFIX = 30
@@ -48,6 +48,8 @@ class Uplink:
     probe: object = None  # an outside address verification pings from the namespace
     inbound: bool = False  # True: anything routed to the namespace is let in, not only forwards and replies
     behind: tuple = ()  # networks routed through the namespace: masqueraded too, routed back to it by the router
+    bridge: str = None  # an existing bridge of the router that the router's end joins: the namespace is on its network
+    gateway: tuple = ()  # with a bridge: the addresses on its network that the namespace's default routes go through
 
     @classmethod
     def from_params(cls, netns, params, topology_name, uplink_range=DEFAULT_UPLINK_RANGE):
@@ -65,6 +67,11 @@ class Uplink:
         egress = params.get("egress")
         if egress is not None:
             egress = validate.interface_name(egress, "uplink egress interface")
+        if params.get("bridge") is not None:
+            return _on_bridge(cls, netns, params, router)
+        if params.get("gateway") is not None:
+            raise ValidationError("uplink gateway is for an uplink on a bridge (bridge); without one, the router's end "
+                                  "is the gateway")
         if params.get("addresses") is not None:
             router_addresses, addresses = _address_pair(params["addresses"])
         else:
@@ -83,6 +90,8 @@ class Uplink:
 
     def gateways(self):
         """{IP version: the router's address} that the namespace's default routes go through."""
+        if self.bridge is not None:
+            return {address.version: address for address in reversed(self.gateway)}
         return {address.version: address.ip for address in reversed(self.router_addresses)}
 
     def routes(self, state=PRESENT):
@@ -111,6 +120,33 @@ class Uplink:
     @property
     def target(self):
         return f"uplink of {where(self.netns)}"
+
+
+def _on_bridge(cls, netns, params, router):
+    """An uplink whose router end joins an existing bridge of the router (a LAN bridge, libvirt's
+    virbr0): the namespace is a machine on that bridge's network, with its address there and its
+    default route through the gateway given; the bridge's network routes it on, so there is no NAT,
+    no forwarding to turn on and no inbound filter."""
+    bridge = validate.interface_name(params["bridge"], "uplink bridge")
+    if params.get("nat") is True:
+        raise ValidationError(f"uplink bridge {bridge!r}: nat is for a routed uplink; on a bridge the namespace is on "
+                              f"the bridge's network, which does its own routing")
+    if params.get("addresses") is None or params.get("gateway") is None:
+        raise ValidationError(f"uplink bridge {bridge!r}: give addresses (the namespace's, on the bridge's network) and "
+                              f"gateway (the address there its default route goes through, such as the bridge's own)")
+    listed = params["addresses"] if isinstance(params["addresses"], list) else [params["addresses"]]
+    addresses = tuple(validate.address_list(listed))
+    gateways = params["gateway"] if isinstance(params["gateway"], list) else [params["gateway"]]
+    gateway = tuple(validate.ip_address(value, "uplink gateway") for value in gateways)
+    for address in gateway:
+        if not any(address in own.network and address != own.ip for own in addresses):
+            raise ValidationError(f"uplink gateway {address} is on none of the namespace's networks "
+                                  f"({', '.join(str(own.network) for own in addresses)})")
+    interface = validate.interface_name(params.get("interface") or router_interface_name(netns), "uplink interface")
+    probe = params.get("probe")
+    return cls(netns=netns, interface=interface, router_addresses=(), addresses=addresses, router=router, nat=False,
+               probe=validate.ip_address(probe, "uplink probe") if probe is not None else None, inbound=True,
+               bridge=bridge, gateway=gateway)
 
 
 def _boolean(value, what):

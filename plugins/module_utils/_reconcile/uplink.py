@@ -19,7 +19,7 @@ def plan_uplink(view, request, plan):
     uplink = request.uplink
     view.require_namespace(uplink.netns)
     veth = Veth(name=uplink.interface, peer=uplink.inner, netns=uplink.router, peer_netns=uplink.netns,
-                state=request.state, owner=request.owner)
+                state=request.state, owner=request.owner, bridge=uplink.bridge)
     if request.state == ABSENT:
         plan_firewall(view, request.firewall(), plan)
         plan_recorded_sysctls(view, request.recorded_sysctls(), plan)

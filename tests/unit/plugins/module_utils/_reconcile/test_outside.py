@@ -298,3 +298,37 @@ def test_a_forward_without_address_is_on_the_hosts_loopback_only(kernel):
     assert snat["expr"][-1] == {"snat": {"family": "ip", "addr": "198.18.110.1"}}
     assert kernel.namespaces[None].sysctls["net.ipv4.conf.up-web.route_localnet"] == "1"
     assert not planned(kernel, plan_topology, topology(forwards=[{"port": 8080, "namespace": "web", "to_port": 80}])).changed
+
+
+def on_lan_bridge(**uplink):
+    return Topology.from_params({"name": "lab", "namespaces": [{"name": "web", "uplink": {
+        "bridge": "br-lan", "addresses": ["198.18.200.50/24"], "gateway": "198.18.200.1", **uplink}}]})
+
+
+def test_an_uplink_on_an_existing_host_bridge_joins_its_network_without_nat(kernel):
+    lan = kernel.namespaces[None].add_link("br-lan", "bridge", up=True)
+    converged(kernel, plan_topology, on_lan_bridge())
+    host_end = kernel.namespaces[None].by_name("up-web")
+    assert host_end["master"] == lan  # a port of the host's bridge
+    routes = {str(route.dst): str(route.gateway) for route in kernel.namespaces["web"].routes if route.proto == 77}
+    assert routes == {"0.0.0.0/0": "198.18.200.1"}
+    assert (None, *TABLE) not in kernel.nft_tables  # no NAT, no filter: the bridge's network routes it
+    assert "net.ipv4.conf.up-web.forwarding" not in kernel.namespaces[None].sysctls or \
+        kernel.namespaces[None].sysctls["net.ipv4.conf.up-web.forwarding"] != "1"
+    assert not planned(kernel, plan_topology, on_lan_bridge()).changed
+
+
+@pytest.mark.parametrize("uplink, message", [
+    ({"nat": True}, "uplink bridge 'br-lan': nat is for a routed uplink"),
+    ({"gateway": None}, "uplink bridge 'br-lan': give addresses"),
+    ({"gateway": "198.18.201.1"}, r"uplink gateway 198.18.201.1 is on none of the namespace's networks \(198.18.200.0/24\)"),
+])
+def test_a_bridge_uplink_needs_an_address_and_a_gateway_on_its_network(uplink, message):
+    with pytest.raises(ValidationError, match=message):
+        on_lan_bridge(**uplink)
+
+
+def test_a_bridge_that_does_not_exist_is_refused_before_any_change(kernel):
+    with pytest.raises(NotFoundError, match="br-lan"):
+        planned(kernel, plan_topology, on_lan_bridge())
+    assert kernel.requests == []
