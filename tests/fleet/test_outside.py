@@ -217,7 +217,8 @@ def test_nat_covers_the_namespaces_routed_behind_the_uplinked_one(fleet, tmp_pat
     variables = {
         "topology_name": "behind", "topology_uplink_range": "198.19.200.0/24",
         "topology_namespaces": [
-            {"name": "gw", "forwarding": True, "uplink": {"addresses": ["198.18.111.1/30", "198.18.111.2/30"]}},
+            {"name": "gw", "forwarding": True, "uplink": {"addresses": ["198.18.111.1/30", "198.18.111.2/30"]},
+             "routes": [{"to": "198.18.113.0/24", "via": "198.18.112.2"}]},  # deep's network, through lan
             {"name": "lan", "forwarding": True, "routes": [{"to": "default", "via": "198.18.112.1"}]},
             {"name": "deep", "routes": [{"to": "default", "via": "198.18.113.1"}]}],
         "topology_links": [
