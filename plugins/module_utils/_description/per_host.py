@@ -8,6 +8,9 @@ other host's copy becomes NAME@HOST (never built here). What refers to such a na
 in it, an endpoint, a forward) names its `host`. Pure Python; private to linuxnet.netns.
 """
 
+import hashlib
+
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.validate import IFNAME_MAX_BYTES
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
 
 SEPARATOR = "@"
@@ -18,6 +21,7 @@ class Scope:
 
     def __init__(self, namespaces, host):
         self.host = host
+        self.host_bridges = {}  # a bridge of the hosts' own namespace on several hosts -> {host: its index}
         self.copies = {}  # plain name -> {host: its index in namespaces}
         seen = {}
         for index, entry in enumerate(namespaces):
@@ -37,15 +41,15 @@ class Scope:
                                       f"{name!r} on host {pinned!r} is known: rename it")
 
     @staticmethod
-    def _hosts_of(name, places):
+    def _hosts_of(name, places, listing="namespaces", kind="namespace"):
         hosts = {}
         for index, pinned in places:
             if pinned is None:
-                others = ", ".join(f"namespaces[{other}]" for other, _host in places if other != index)
-                raise ValidationError(f"namespaces[{index}]: namespace {name!r} is listed twice (also {others}); a "
+                others = ", ".join(f"{listing}[{other}]" for other, _host in places if other != index)
+                raise ValidationError(f"{listing}[{index}]: {kind} {name!r} is listed twice (also {others}); a "
                                       f"name may be used once per host: pin each copy to its host (host), or rename one")
             if pinned in hosts:
-                raise ValidationError(f"namespaces[{hosts[pinned]}] and namespaces[{index}]: namespace {name!r} is "
+                raise ValidationError(f"{listing}[{hosts[pinned]}] and {listing}[{index}]: {kind} {name!r} is "
                                       f"listed twice on host {pinned!r}")
             hosts[pinned] = index
         return hosts
@@ -90,15 +94,30 @@ class Scope:
                 else entry for entry in entries]
 
     def bridges(self, entries):
+        """Bridges in a namespace on several hosts name their host; bridges of the hosts' own namespace
+        that share a name, one per host, get names of their own as namespaces do."""
         in_host = {}
         for index, entry in enumerate(entries):
-            if entry.get("netns") is None and entry.get("name") in in_host:
-                raise ValidationError(
-                    f"{in_host[entry['name']]} and bridges[{index}]: bridge {entry['name']!r} is declared twice in the "
-                    f"hosts' own namespace; there, a bridge's name must be unique across the fleet - rename one, or put "
-                    f"the bridges in a namespace of each host (names there are per host)")
-            in_host.setdefault(entry.get("name"), f"bridges[{index}]")
-        return [self._netns_of(entry, f"bridges[{index}]", keep_host=True) for index, entry in enumerate(entries)]
+            if entry.get("netns") is None and isinstance(entry.get("name"), str):
+                in_host.setdefault(entry["name"], []).append((index, entry.get("host")))
+        self.host_bridges = {name: self._hosts_of(name, places, "bridges", "bridge")
+                             for name, places in in_host.items() if len(places) > 1}
+        found = []
+        for index, entry in enumerate(entries):
+            if entry.get("netns") is None and entry.get("name") in self.host_bridges:
+                entry = {**entry, "name": self._bridge_inside(entry["name"], entry["host"])}
+            found.append(self._netns_of(entry, f"bridges[{index}]", keep_host=True))
+        return found
+
+    def _bridge_inside(self, name, pinned):
+        """Another host's copy of a bridge of the hosts' own namespace: NAME@HOST, or a digest of it
+        where that is longer than an interface name may be (it is never made here)."""
+        if pinned == self.host:
+            return name
+        inside = f"{name}{SEPARATOR}{pinned}"
+        if len(inside.encode()) > IFNAME_MAX_BYTES:
+            inside = SEPARATOR + hashlib.sha256(inside.encode()).hexdigest()[:IFNAME_MAX_BYTES - 1]
+        return inside
 
     def links(self, entries):
         found = []
@@ -125,6 +144,12 @@ class Scope:
 
     def _netns_of(self, entry, what, keep_host=False):
         netns = entry.get("netns")
+        if netns is None and entry.get("bridge") in self.host_bridges and not keep_host:
+            hosts = self.host_bridges[entry["bridge"]]
+            if entry.get("host") not in hosts:
+                raise ValidationError(f"{what}: bridge {entry['bridge']!r} of the hosts' own namespace is on hosts "
+                                      f"{', '.join(sorted(hosts))}: give the endpoint's host, one of them")
+            return {**entry, "bridge": self._bridge_inside(entry["bridge"], entry["host"])}
         if netns not in self.copies:
             return entry
         entry = dict(entry)

@@ -65,3 +65,38 @@ def test_a_name_once_per_host_needs_no_host_on_what_refers_to_it():
     plain = Topology.from_params({"name": "plain", "namespaces": [{"name": "a"}, {"name": "b"}],
                                   "links": [{"endpoints": [{"netns": "a", "name": "x"}, {"netns": "b", "name": "x"}]}]})
     assert sorted(plain.namespaces) == ["a", "b"]
+
+
+def lan_bridges(host, **changes):
+    """A bridge br0 in each host's own namespace, each with a namespace of that host on it."""
+    params = {
+        "name": "lans", "host": host, "fleet": FLEET,
+        "namespaces": [{"name": "a", "host": "h1"}, {"name": "b", "host": "h2"}],
+        "bridges": [{"name": "br0", "host": "h1", "addresses": ["198.18.80.1/24"]},
+                    {"name": "br0", "host": "h2", "addresses": ["198.18.81.1/24"]}],
+        "links": [{"endpoints": [{"netns": "a", "name": "eth0", "addresses": ["198.18.80.2/24"]},
+                                 {"name": "p-a", "host": "h1", "bridge": "br0"}]},
+                  {"endpoints": [{"netns": "b", "name": "eth0", "addresses": ["198.18.81.2/24"]},
+                                 {"name": "p-b", "host": "h2", "bridge": "br0"}]}],
+    }
+    params.update(changes)
+    return Topology.from_params(params)
+
+
+def test_a_bridge_of_the_hosts_own_namespace_may_have_the_same_name_on_each_host():
+    for host, port in (("h1", "p-a"), ("h2", "p-b")):
+        local = lan_bridges(host).local
+        assert [(bridge.netns, bridge.name) for bridge in local.bridges()] == [(None, "br0")]
+        assert [(veth.peer, veth.peer_bridge) for veth in local.veths()] == [(port, "br0")]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"bridges": [{"name": "br0", "host": "h1"}, {"name": "br0"}]}, r"bridges\[1\]: bridge 'br0' is listed twice"),
+    ({"bridges": [{"name": "br0", "host": "h1"}, {"name": "br0", "host": "h1"}]},
+     r"bridges\[0\] and bridges\[1\]: bridge 'br0' is listed twice on host 'h1'"),
+    ({"links": [{"endpoints": [{"netns": "a", "name": "eth0"}, {"name": "p-a", "bridge": "br0"}]}]},
+     r"links\[0\] endpoints\[1\]: bridge 'br0' of the hosts' own namespace is on hosts h1, h2: give the endpoint's host"),
+])
+def test_host_bridges_of_one_name_need_their_hosts(changes, message):
+    with pytest.raises(ValidationError, match=message):
+        lan_bridges("h1", **changes)
