@@ -7,7 +7,7 @@ Holds the vocabulary (words every wing shares), the checks of single values (val
 desired objects (model, link_settings, uplink, forwards, sysctls, host_interfaces, policy_rules,
 etc_files, bridge_vlans, services), presets,
 the parsed description of a whole topology (description, topology), the cross-object checks
-(checks), placement across the hosts of a fleet (placement) and this host's part of it (local).
+(checks), names unique per host (per_host), placement across the hosts of a fleet (placement) and this host's part of it (local).
 
 May import: _errors, and its own modules. Nothing of reconcile, kernel, verify or report.
 """
