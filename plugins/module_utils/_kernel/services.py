@@ -186,12 +186,11 @@ def _stop_supervisor(found):
     deadline = time.monotonic() + supervisor.STOP_GRACE + 3
     while time.monotonic() < deadline and _alive(pid, found["started"]):
         time.sleep(0.02)
-    if _alive(pid, found["started"]):  # it did not end: end it and its session
-        for member in [member for member in _pids() if _session(member) == pid]:
-            try:
-                os.kill(member, 9)
-            except ProcessLookupError:
-                pass
+    for member in [member for member in _pids() if _session(member) == pid]:  # what outlived it, if anything
+        try:
+            os.kill(member, 9)
+        except ProcessLookupError:
+            pass
 
 
 def _alive(pid, started):

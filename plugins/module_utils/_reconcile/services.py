@@ -42,7 +42,8 @@ def plan_service(view, service, plan):
             "restart": service.restart, "etc_files": list(service.etc_files), "settings": service.settings(),
             "fingerprint": service.fingerprint({"program": program, "etc_files": service.etc_files, "manager": manager})}
     now = view.outside.service_status(key, found) if found is not None else None
-    if found is not None and found["fingerprint"] == spec["fingerprint"] and now["state"] in LIVE:
+    if (found is not None and found["fingerprint"] == spec["fingerprint"] and now["state"] in LIVE
+            and not view.is_new_namespace(service.netns)):  # a namespace made anew: it runs in the old one
         return
     before = None if found is None else {**found.get("settings", {}), "state": now["state"], "pid": now["pid"]}
     after = {**service.settings(), "state": "running", "manager": manager}

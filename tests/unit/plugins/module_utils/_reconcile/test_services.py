@@ -138,3 +138,10 @@ def test_a_service_listed_twice_is_refused():
 
 def test_restart_no_unquoted_in_yaml_reads_as_no():
     assert lab([{**BIRD, "restart": False}]).services[0].restart == "no"
+
+
+def test_a_service_whose_namespace_is_made_anew_is_restarted_in_it(kernel):
+    converged(kernel, plan_topology, lab())
+    del kernel.namespaces["r1"], kernel.namespaces["r2"]  # removed behind the topology's back; the record says it runs
+    plan = converged(kernel, plan_topology, lab())
+    assert ("service", "update") in [(change.kind, change.action) for change in plan.changes]
