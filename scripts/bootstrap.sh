@@ -31,6 +31,9 @@ command -v bird >/dev/null || missing+=(bird2)
 /usr/bin/python3 -c 'import nftables' 2>/dev/null || missing+=(python3-nftables)
 /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || missing+=(python3-pyroute2)
 /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+# `ip netns exec` binds a namespace's /etc/netns/NS/hosts over /etc/hosts and refuses to run when
+# the host has none (a minimal image may lack it): the examples' and tests' hosts files need one.
+[[ -e /etc/hosts ]] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > /etc/hosts
 if ((${#missing[@]})); then
   echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
   apt-get update -qq >&2

@@ -252,6 +252,9 @@ class Kernel:
     def etc_file(self, netns, name):
         return netns_etc.read(netns, name)
 
+    def host_has_etc_file(self, name):
+        return netns_etc.host_has(name)
+
     def write_etc_file(self, netns, name, content):
         netns_etc.write(netns, name, content)
 

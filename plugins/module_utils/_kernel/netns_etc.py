@@ -23,6 +23,11 @@ def directories(directory=ETC_NETNS):
         return set()
 
 
+def host_has(name, etc="/etc"):
+    """Whether the host has /etc/NAME, over which `ip netns exec` binds a namespace's own."""
+    return os.path.lexists(os.path.join(etc, name))
+
+
 def path(netns, name, directory=ETC_NETNS):
     if name not in ETC_FILES:
         raise ValidationError(f"{name!r} is not a file of a namespace's /etc that the collection writes")

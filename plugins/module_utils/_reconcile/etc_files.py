@@ -8,6 +8,7 @@ linuxnet.netns.
 """
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.etc_files import header
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
 
@@ -24,6 +25,12 @@ def plan_etc_file(view, wanted, plan):
                      lambda: view.outside.remove_etc_file(wanted.netns, wanted.name),
                      undo.etc_file(wanted.netns, wanted.name, current))
         return
+    if current is None and not view.outside.host_has_etc_file(wanted.name):
+        asked = "hosts" if wanted.name == "hosts" else "dns"
+        raise NotFoundError(f"{wanted.target}: this host has no /etc/{wanted.name}, which `ip netns exec` and the "
+                            f"namespace's services need in order to see the namespace's own in its place (without "
+                            f"it, ip netns exec refuses to run anything there); create it first - an empty file will "
+                            f"do - or leave {asked} out")
     plan.add(KIND, wanted.target, CREATE if current is None else UPDATE, current, wanted.content,
              lambda: view.outside.write_etc_file(wanted.netns, wanted.name, wanted.content),
              undo.etc_file(wanted.netns, wanted.name, current))

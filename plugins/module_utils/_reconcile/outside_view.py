@@ -128,6 +128,9 @@ class OutsideView:
             self._etc_directories = self._kernel.etc_directories()
         return self._kernel.etc_file(netns, name) if netns in self._etc_directories else None
 
+    def host_has_etc_file(self, name):
+        return self._kernel.host_has_etc_file(name)
+
     def write_etc_file(self, netns, name, content):
         self._kernel.write_etc_file(netns, name, content)
         self._etc_directories = None

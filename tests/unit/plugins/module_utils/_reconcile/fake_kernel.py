@@ -71,6 +71,7 @@ class FakeKernel:
         self.requests = []  # every change, as (what, netns, name), in order
         self.saved = {}  # topology name -> saved description
         self.etc = {}  # (netns, file name) -> content, as under /etc/netns
+        self.host_etc = {"hosts", "resolv.conf"}  # the host's own /etc files of these names
         self._nsids = itertools.count(0)
         self.qdisc_kinds = {"tbf"}  # as on this project's machines: no netem
         self.link_kinds = {"veth", "bridge", "vxlan", "macvlan", "ipvlan"}  # no dummy, vrf or vlan
@@ -232,6 +233,9 @@ class FakeKernel:
 
     def etc_file(self, netns, name):
         return self.etc.get((netns, name))
+
+    def host_has_etc_file(self, name):
+        return name in self.host_etc
 
     def write_etc_file(self, netns, name, content):
         self.requests.append(("write etc", netns, name))

@@ -4,7 +4,7 @@ write is never removed."""
 import pytest
 
 from ansible_collections.linuxnet.netns.plugins.module_utils._description.topology import Topology
-from ansible_collections.linuxnet.netns.plugins.module_utils._errors import ValidationError
+from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NotFoundError, ValidationError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.topology import plan_topology
 
 from ansible_collections.linuxnet.netns.tests.unit.plugins.module_utils._reconcile.fake_kernel import (
@@ -68,3 +68,10 @@ def test_bad_dns_settings_are_named_with_their_namespace(dns, message):
     with pytest.raises(ValidationError, match=message) as raised:
         lab(dns=dns)
     assert "namespaces[0] (h1)" in str(raised.value)
+
+
+def test_a_host_without_etc_hosts_is_told_before_any_change(kernel):
+    kernel.host_etc.discard("hosts")  # ip netns exec would refuse to run anything in the namespaces
+    with pytest.raises(NotFoundError, match=r"this host has no /etc/hosts, which `ip netns exec` .* leave hosts out"):
+        planned(kernel, plan_topology, lab())
+    assert kernel.requests == []
