@@ -44,9 +44,7 @@ class Forward:
         if params.get("port") is None:
             raise ValidationError("port is required: the host's port to take connections on")
         port = validate.port(params.get("port"))
-        address = params.get("address", DEFAULT_ADDRESS)
-        if address is None:
-            address = DEFAULT_ADDRESS
+        address = DEFAULT_ADDRESS if params.get("address") is None else params["address"]
         probe_from = params.get("probe_from")
         if probe_from is not None and probe_from != ROUTER:
             probe_from = validate.netns_name(probe_from, "probe_from")

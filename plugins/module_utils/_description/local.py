@@ -124,7 +124,8 @@ class LocalPart:
         """The owned nftables table of each router of this host's uplinks."""
         topology = self._topology
         return [Firewall(netns=router, owner=topology.owner, topology=topology.name, uplinks=tuple(uplinks),
-                         forwards=self._forwards_through(uplinks), state=topology.state, allow_host_network=topology.guard_passes["allow_host_network"],
+                         forwards=self._forwards_through(uplinks), state=topology.state,
+                         allow_host_network=topology.guard_passes["allow_host_network"],
                          inside=tuple(sorted(name for netns, name in interface_names(topology) if netns == router)))
                 for router, uplinks in self._uplinks_by_router().items()]
 

@@ -124,7 +124,7 @@ class Scope:
         for index, entry in enumerate(entries):
             ends = entry.get("endpoints")
             if isinstance(ends, list):
-                entry = {**entry, "endpoints": [self._netns_of(end, f"links[{index}] endpoints[{position}]")
+                entry = {**entry, "endpoints": [self._endpoint(end, f"links[{index}] endpoints[{position}]")
                                                 if isinstance(end, dict) else end
                                                 for position, end in enumerate(ends)]}
             found.append(entry)
@@ -142,14 +142,19 @@ class Scope:
             found.append(entry)
         return found
 
+    def _endpoint(self, end, what):
+        """An endpoint: on a bridge of the hosts' own namespace that several hosts have, by its host;
+        in a namespace on several hosts, by its host (which then goes: the namespace has it)."""
+        if end.get("netns") is None and end.get("bridge") in self.host_bridges:
+            hosts = self.host_bridges[end["bridge"]]
+            if end.get("host") not in hosts:
+                raise ValidationError(f"{what}: bridge {end['bridge']!r} of the hosts' own namespace is on hosts "
+                                      f"{', '.join(sorted(hosts))}: give the endpoint's host, one of them")
+            return {**end, "bridge": self._bridge_inside(end["bridge"], end["host"])}
+        return self._netns_of(end, what)
+
     def _netns_of(self, entry, what, keep_host=False):
         netns = entry.get("netns")
-        if netns is None and entry.get("bridge") in self.host_bridges and not keep_host:
-            hosts = self.host_bridges[entry["bridge"]]
-            if entry.get("host") not in hosts:
-                raise ValidationError(f"{what}: bridge {entry['bridge']!r} of the hosts' own namespace is on hosts "
-                                      f"{', '.join(sorted(hosts))}: give the endpoint's host, one of them")
-            return {**entry, "bridge": self._bridge_inside(entry["bridge"], entry["host"])}
         if netns not in self.copies:
             return entry
         entry = dict(entry)

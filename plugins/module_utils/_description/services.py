@@ -55,7 +55,7 @@ class Service:
 
     @property
     def target(self):
-        return f"service {self.name} in {where(self.netns)}"
+        return service_target(self.netns, self.name)
 
     def settings(self):
         """What the service runs with, as the diff shows it."""
@@ -66,6 +66,11 @@ class Service:
         a service whose fingerprint changes is restarted."""
         text = json.dumps({**self.settings(), "extra": extra}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def service_target(netns, name):
+    """How plans and messages name a service."""
+    return f"service {name} in {where(netns)}"
 
 
 def services_of(entries, netns, topology, what, state=PRESENT):

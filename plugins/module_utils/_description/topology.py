@@ -281,9 +281,9 @@ class Topology:
     def _add_routed_behind(self):
         """Each uplink masquerades, and its router routes back to, the networks of the namespaces
         routed through its namespace."""
-        owned = interface_addresses(self)
+        behind = routed_behind(self.uplinks, self.routes, interface_addresses(self))
         for name, uplink in self.uplinks.items():
-            self.uplinks[name] = replace(uplink, behind=routed_behind(uplink, self.routes, owned))
+            self.uplinks[name] = replace(uplink, behind=behind[name])
 
     def _forward(self, entry, index):
         where = f"forwards[{index}]"

@@ -261,24 +261,24 @@ class StandaloneUplink:
                                localnet=local_forward_interfaces((forward, self.uplink) for forward in self.forwards))
 
 
-def routed_behind(uplink, routes, owned):
-    """The networks of the namespaces whose default route leads, hop by hop, through the uplink's
-    namespace, in the IP versions the uplink has. owned: {namespace: its interface addresses}."""
+def routed_behind(uplinks, routes, owned):
+    """{uplinked namespace: the networks of the namespaces whose default route leads, hop by hop,
+    through it, in the IP versions its uplink has}, each chain walked once for all uplinks.
+    uplinks: {namespace: Uplink}; owned: {namespace: its interface addresses}."""
     where_is = {address.ip: netns for netns, addresses in owned.items() for address in addresses}
     next_hop = {}
     for route in routes:
         gateway = route.via or next((hop.via for hop in route.nexthops if hop.via is not None), None)
         if route.destination.prefixlen == 0 and gateway in where_is and route.netns != where_is[gateway]:
             next_hop.setdefault((route.netns, route.destination.version), where_is[gateway])
-    found = []
-    for netns, version in next_hop:
-        if netns == uplink.netns or uplink.address_for(version) is None:
-            continue
-        seen, current = set(), netns
-        while current is not None and current != uplink.netns and current not in seen:
+    found = {name: [] for name in uplinks}
+    for (netns, version), current in next_hop.items():
+        networks = [address.network for address in owned.get(netns, ()) if address.version == version]
+        seen = {netns}
+        while current is not None and current not in seen:
             seen.add(current)
+            if current in uplinks and uplinks[current].address_for(version) is not None:
+                found[current] += networks
             current = next_hop.get((current, version))
-        if current == uplink.netns:
-            found += [address.network for address in owned.get(netns, ()) if address.version == version]
-    own = set(uplink.networks())
-    return tuple(network for network in dict.fromkeys(found) if network not in own)
+    return {name: tuple(network for network in dict.fromkeys(networks) if network not in uplinks[name].networks())
+            for name, networks in found.items()}

@@ -14,7 +14,8 @@ import time
 from ansible_collections.linuxnet.netns.plugins.module_utils._errors import NetnsError, NotFoundError
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile import undo
 from ansible_collections.linuxnet.netns.plugins.module_utils._reconcile.plan import CREATE, DELETE, UPDATE
-from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT, where
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.services import service_target
+from ansible_collections.linuxnet.netns.plugins.module_utils._description.vocabulary import ABSENT
 
 KIND = "service"
 LIVE = ("running", "starting", "restarting")
@@ -61,7 +62,7 @@ def plan_services_gone(view, topology, plan):
         found = view.outside.service_record(key)
         now = view.outside.service_status(key, found)
         view.outside.expect_processes_ended(view.outside.service_processes(found))
-        plan.add(KIND, f"service {key[2]} in {where(key[1])}", DELETE,
+        plan.add(KIND, service_target(key[1], key[2]), DELETE,
                  {**found.get("settings", {}), "state": now["state"], "pid": now["pid"]}, None,
                  lambda key=key: view.outside.stop_service(key))
 
