@@ -114,9 +114,11 @@ def test_a_service_runs_in_its_namespace_and_follows_its_description(prefix, ser
         assert again.get("changed") is False and service_of(again)["pid"] == pid, again
 
         bluer = lab(prefix, [web_service(environment={"LAB_COLOUR": "blue"})])
-        predicted = run_module("netns_topology", bluer, check_mode=True)
+        predicted = run_module("netns_topology", {**bluer, "_ansible_diff": True}, check_mode=True)
         assert predicted.get("changed") and [c["target"] for c in predicted["changes"]] == \
             [f"service web in namespace '{web}'"], predicted
+        before = predicted["diff"]["before"][f"service web in namespace '{web}'"]
+        assert before["environment"] == {"LAB_COLOUR": "green"} and before["pid"] == pid, before  # from the record
         assert alive(pid) and environment_of(pid)["LAB_COLOUR"] == "green"  # check mode changed nothing
         restarted = run_module("netns_topology", bluer)
         new_pid = service_of(restarted)["pid"]

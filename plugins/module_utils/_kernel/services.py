@@ -74,7 +74,7 @@ def start(key, spec):
     fingerprint, netns); its record."""
     netns = key[1]
     chosen = manager()
-    found = {"manager": chosen, "fingerprint": spec["fingerprint"], "netns": netns}
+    found = {"manager": chosen, "fingerprint": spec["fingerprint"], "netns": netns, "settings": spec["settings"]}
     if chosen == SYSTEMD:
         found["unit"] = unit_name(key)
         _write_unit(found["unit"], _unit_text(key, spec))
